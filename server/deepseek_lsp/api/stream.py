@@ -1,0 +1,199 @@
+"""One streamed answer: `async with client.stream_fim(req) as stream: async for delta in stream`.
+
+The stream owns the attempts behind it: it retries (per its RetryPolicy), refreshes an OAuth2
+token once on a 401 and moves to the next fallback model on ModelUnavailableError, but only until
+the first delta reaches the consumer; after that an error is raised as it is. Leaving the `async
+with` block (a break, an exception, the consuming task being cancelled) closes the HTTP response at
+once, so the server sees the hang-up and stops generating.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, aclosing
+from types import TracebackType
+from typing import Any, Literal
+
+import httpx
+import httpx_sse
+
+from deepseek_lsp.api.auth import Authenticator
+from deepseek_lsp.api.errors import (
+    ApiError,
+    AuthError,
+    ModelUnavailableError,
+    ServerError,
+    StreamError,
+    error_for_status,
+)
+from deepseek_lsp.api.retry import RetryPolicy, retry_delay
+from deepseek_lsp.api.types import Completion, Delta, Usage
+
+log = logging.getLogger(__name__)
+
+Opener = Callable[[str], AbstractAsyncContextManager[httpx.Response]]
+Kind = Literal["fim", "chat"]
+
+
+def _malformed(what: str) -> StreamError:
+    return StreamError(f"DeepSeek sent a malformed response ({what}). Try again.")
+
+
+class Stream:
+    """An async context manager and async iterator of Delta; see the module docstring."""
+
+    def __init__(
+        self,
+        kind: Kind,
+        open_response: Opener,
+        *,
+        model: str,
+        fallback_models: Sequence[str],
+        retry: RetryPolicy | None,
+        auth: Authenticator,
+        sleep: Callable[[float], Awaitable[Any]],
+        rng: Callable[[], float],
+    ) -> None:
+        self.model = model
+        self.finish_reason: str | None = None
+        self.usage: Usage | None = None
+        self._kind = kind
+        self._open = open_response
+        self._fallbacks = list(fallback_models)
+        self._retry = retry
+        self._auth = auth
+        self._sleep = sleep
+        self._rng = rng
+        self._delivered = False
+        self._deltas = self._run()
+
+    async def __aenter__(self) -> Stream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._deltas.aclose()
+
+    def __aiter__(self) -> AsyncIterator[Delta]:
+        return self._deltas
+
+    async def collect(self) -> Completion:
+        """Read the whole stream into one Completion."""
+        text: list[str] = []
+        reasoning: list[str] = []
+        async with self:
+            async for delta in self:
+                text.append(delta.text)
+                reasoning.append(delta.reasoning)
+        return Completion(
+            "".join(text), "".join(reasoning), self.finish_reason, self.usage, self.model
+        )
+
+    async def _run(self) -> AsyncIterator[Delta]:
+        """Attempt after attempt until one streams to the end or an error must be raised."""
+        attempt, refreshed = 1, False
+        while True:
+            self.finish_reason, self.usage = None, None
+            try:
+                async with (
+                    self._open(self.model) as response,
+                    aclosing(self._read(response)) as deltas,
+                ):
+                    async for delta in deltas:
+                        self._delivered = True
+                        yield delta
+                return
+            except ApiError as error:
+                if self._delivered:
+                    raise
+                if isinstance(error, ModelUnavailableError) and self._fallbacks:
+                    log.debug(
+                        "model %s unavailable; falling back to %s", self.model, self._fallbacks[0]
+                    )
+                    self.model, attempt = self._fallbacks.pop(0), 1
+                    continue
+                if isinstance(error, AuthError) and self._auth.can_refresh and not refreshed:
+                    log.debug("401 with an OAuth2 token; refreshing it once")
+                    self._auth.invalidate()
+                    refreshed = True
+                    continue
+                delay = retry_delay(self._retry, attempt, error, self._rng)
+                if delay is None:
+                    raise
+                await self._sleep(delay)
+                attempt += 1
+
+    async def _read(self, response: httpx.Response) -> AsyncIterator[Delta]:
+        """The deltas of one response, until `[DONE]`."""
+        content_type = response.headers.get("content-type", "")
+        if "json" in content_type:
+            raise self._error_from_json_body(await response.aread())
+        async with aclosing(httpx_sse.EventSource(response).aiter_sse()) as events:
+            async for event in events:
+                data = event.data.strip()
+                if not data:
+                    continue
+                if data == "[DONE]":
+                    return
+                delta = self._absorb(data)
+                if delta is not None:
+                    yield delta
+        raise StreamError(
+            "The connection to DeepSeek ended before the answer was complete.", retryable=True
+        )
+
+    def _error_from_json_body(self, body: bytes) -> ApiError:
+        """A JSON body where an event stream was expected: an error object, or malformed."""
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict) and "error" in payload:
+            return error_for_status(None, payload)
+        return _malformed("expected an event stream, got a JSON document")
+
+    def _absorb(self, data: str) -> Delta | None:
+        """Take usage and finish_reason from one chunk; return its text, if any."""
+        try:
+            chunk = json.loads(data)
+        except ValueError:
+            raise _malformed(f"not JSON: {data[:80]!r}") from None
+        if not isinstance(chunk, dict):
+            raise _malformed("a chunk is not a JSON object")
+        if "error" in chunk:
+            raise error_for_status(None, chunk)
+        if isinstance(chunk.get("usage"), dict):
+            self.usage = Usage.from_json(chunk["usage"])
+        choices = chunk.get("choices") or []
+        if not isinstance(choices, list) or (choices and not isinstance(choices[0], dict)):
+            raise _malformed("choices is not a list of objects")
+        if not choices:
+            return None
+        return self._choice(choices[0])
+
+    def _choice(self, choice: dict[str, Any]) -> Delta | None:
+        finish = choice.get("finish_reason")
+        if finish == "insufficient_system_resource":
+            raise ServerError(
+                "DeepSeek ran out of capacity while answering (insufficient_system_resource)."
+                " Try again shortly."
+            )
+        if isinstance(finish, str) and finish:
+            self.finish_reason = finish
+        if self._kind == "fim":
+            delta = Delta(text=_text(choice.get("text")))
+        else:
+            inner = choice.get("delta")
+            inner = inner if isinstance(inner, dict) else {}
+            delta = Delta(_text(inner.get("content")), _text(inner.get("reasoning_content")))
+        return delta if delta.text or delta.reasoning else None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

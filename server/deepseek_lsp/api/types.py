@@ -1,0 +1,149 @@
+"""The values that cross the api boundary: configuration, requests and results (all immutable)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from deepseek_lsp.settings import Settings
+
+
+@dataclass(frozen=True)
+class OAuth2Config:
+    """Client-credentials tokens for an enterprise gateway placed in front of DeepSeek."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """How to reach DeepSeek; replaced whole when settings change."""
+
+    base_url: str
+    api_key: str | None
+    timeout_seconds: float = 30.0
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    oauth2: OAuth2Config | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApiConfig:
+        """The api part of the server's settings."""
+        oauth2 = settings.oauth2
+        return cls(
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            timeout_seconds=settings.http.timeout_seconds,
+            headers=settings.http.headers,
+            oauth2=OAuth2Config(
+                oauth2.token_url, oauth2.client_id, oauth2.client_secret, oauth2.scope
+            )
+            if oauth2
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class FimRequest:
+    """Fill in the middle: `prompt` ends at the cursor, `suffix` starts after it."""
+
+    model: str
+    prompt: str
+    suffix: str
+    max_tokens: int = 128
+    temperature: float = 0.0
+    stop: tuple[str, ...] = ()
+
+    def body(self, model: str) -> dict[str, Any]:
+        """The JSON body for `/beta/completions`, streaming, asking for usage."""
+        body: dict[str, Any] = {
+            "model": model,
+            "prompt": self.prompt,
+            "suffix": self.suffix,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if self.stop:
+            body["stop"] = list(self.stop)
+        return body
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """A chat completion; `thinking` turns on V4 reasoning (streamed apart from the answer)."""
+
+    model: str
+    messages: tuple[Mapping[str, str], ...]
+    max_tokens: int = 4096
+    temperature: float | None = None
+    thinking: bool = False
+    stop: tuple[str, ...] = ()
+
+    def body(self, model: str) -> dict[str, Any]:
+        """The JSON body for `/chat/completions`, streaming, asking for usage."""
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": [dict(message) for message in self.messages],
+            "max_tokens": self.max_tokens,
+            "thinking": {"type": "enabled" if self.thinking else "disabled"},
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        if self.stop:
+            body["stop"] = list(self.stop)
+        return body
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts DeepSeek reports; cache hits are billed at about a tenth of misses."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prompt_cache_hit_tokens: int = 0
+    prompt_cache_miss_tokens: int = 0
+    reasoning_tokens: int = 0
+
+    @classmethod
+    def from_json(cls, usage: Mapping[str, Any]) -> Usage:
+        """Read a `usage` object, tolerating missing or odd fields."""
+        details = usage.get("completion_tokens_details")
+        reasoning = details.get("reasoning_tokens") if isinstance(details, Mapping) else 0
+        return cls(
+            prompt_tokens=_int(usage.get("prompt_tokens")),
+            completion_tokens=_int(usage.get("completion_tokens")),
+            prompt_cache_hit_tokens=_int(usage.get("prompt_cache_hit_tokens")),
+            prompt_cache_miss_tokens=_int(usage.get("prompt_cache_miss_tokens")),
+            reasoning_tokens=_int(reasoning),
+        )
+
+
+@dataclass(frozen=True)
+class Delta:
+    """One streamed piece: answer text and/or reasoning text."""
+
+    text: str = ""
+    reasoning: str = ""
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A whole answer, gathered from a stream."""
+
+    text: str
+    reasoning: str
+    finish_reason: str | None
+    usage: Usage | None
+    model: str
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
