@@ -135,9 +135,7 @@ def from_environment(env: Mapping[str, str]) -> Settings:
     return settings
 
 
-def load(
-    env: Mapping[str, str], *layers: Mapping[str, Any] | None
-) -> tuple[Settings, list[str]]:
+def load(env: Mapping[str, str], *layers: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
     """Defaults < environment < each layer in order; problems from every layer."""
     settings = from_environment(env)
     problems: list[str] = []
@@ -224,7 +222,9 @@ def _debounce(value: Any) -> int | Literal["auto"]:
     try:
         return _int_in(0, 5000)(value)
     except ValueError:
-        raise ValueError(f'expected "auto" or milliseconds from 0 to 5000, got {_show(value)}')
+        raise ValueError(
+            f'expected "auto" or milliseconds from 0 to 5000, got {_show(value)}'
+        ) from None
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -237,7 +237,9 @@ def _headers(value: Any) -> Mapping[str, str]:
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise ValueError(f'expected an object of strings such as {{"X-Api-Version": "1"}}, got {_show(value)}')
+        raise ValueError(
+            f'expected an object of strings such as {{"X-Api-Version": "1"}}, got {_show(value)}'
+        )
     return MappingProxyType(dict(value))
 
 

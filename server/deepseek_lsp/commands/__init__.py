@@ -1,0 +1,1 @@
+"""Command-line subcommands: `complete` and `doctor`."""

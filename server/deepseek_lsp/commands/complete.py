@@ -1,0 +1,139 @@
+"""`deepseek-lsp complete FILE:LINE:COL`: the server's completion pipeline, once, from a shell.
+
+The suggestion goes to stdout; timing, token usage and (with --show-prompt) the prompt as it
+would be sent go to stderr. With no key configured it runs against the built-in fake server and
+says so, so a newcomer sees the pipeline work before setting anything up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
+from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.languages import language_for
+from deepseek_lsp.settings import Settings, load
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+OFFLINE_KEY = "sk-offline-fake"
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2 with this sentence."""
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def parse_target(target: str) -> tuple[Path, int, int]:
+    """Split FILE:LINE:COL (1-based); the file name itself may contain colons."""
+    parts = target.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        raise UsageError(f"Expected FILE:LINE:COL with 1-based numbers, got {target!r}.")
+    return Path(parts[0]), int(parts[1]), int(parts[2])
+
+
+def load_document(path: Path) -> Document:
+    """Read a text file as the editor would hold it."""
+    if not path.is_file():
+        raise UsageError(f"No such file: {path}.")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise UsageError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB; not a source file?")
+    data = path.read_bytes()
+    if b"\0" in data[:8192]:
+        raise UsageError(f"{path} looks like a binary file.")
+    text = data.decode("utf-8", errors="replace")
+    uri = path.resolve().as_uri()
+    return Document(uri, text, 0, language_for(uri).id, "utf-32")
+
+
+def cursor(doc: Document, line: int, col: int, path: Path) -> tuple[int, int]:
+    """The 1-based LINE:COL (code points) as a 0-based position, or a UsageError."""
+    if not 1 <= line <= doc.line_count:
+        raise UsageError(f"Line {line} is outside {path} (it has {doc.line_count} lines).")
+    width = len(doc.line(line - 1))
+    if not 1 <= col <= width + 1:
+        raise UsageError(
+            f"Column {col} is outside line {line} of {path} (columns 1 to {width + 1})."
+        )
+    return line - 1, col - 1
+
+
+def run_complete(target: str, *, show_prompt: bool = False, offline: bool = False) -> int:
+    """Run once and print; 0 on success, 2 for bad arguments, 1 for an API failure."""
+    try:
+        path, line, col = parse_target(target)
+        doc = load_document(path)
+        pos = cursor(doc, line, col, path)
+    except UsageError as exc:
+        _err(f"deepseek-lsp: {exc}")
+        return 2
+    env = dict(os.environ)
+    settings, problems = load(env)
+    for problem in problems:
+        _err(f"deepseek-lsp: {problem}")
+    if not offline and not settings.api_key and not settings.oauth2:
+        _err(
+            "deepseek-lsp: no DEEPSEEK_API_KEY set, so this runs against the built-in offline "
+            "fake DeepSeek server (canned suggestions). Set the key for real ones."
+        )
+        offline = True
+    fake = None
+    if offline:
+        from deepseek_lsp.testing.fake_api import FakeDeepSeek
+
+        fake = FakeDeepSeek()
+        fake.start()
+        settings, _ = load(env, {"baseUrl": fake.base_url, "apiKey": OFFLINE_KEY})
+    try:
+        return asyncio.run(_complete(settings, doc, pos, path, show_prompt))
+    finally:
+        if fake is not None:
+            fake.stop()
+
+
+async def _complete(
+    settings: Settings, doc: Document, pos: tuple[int, int], path: Path, show: bool
+) -> int:
+    client = DeepSeekClient(ApiConfig.from_settings(settings))
+    engine = CompletionEngine(settings, client)
+    relpath = os.path.relpath(path.resolve(), Path.cwd())
+    try:
+        if engine.is_excluded(str(path.resolve()), (str(Path.cwd()),)):
+            _err(f"deepseek-lsp: {path} matches privacy.exclude; nothing was sent.")
+            return 1
+        if show:
+            prepared = engine.prepare(doc, pos, relpath)
+            _err(
+                f"--- prompt ({len(prepared.request.prompt)} chars, "
+                f"model {prepared.request.model}, "
+                f"{prepared.redactions} secret(s) redacted) ---"
+            )
+            _err(prepared.request.prompt + "<CURSOR>")
+            _err(f"--- suffix ({len(prepared.request.suffix)} chars) ---")
+            _err(prepared.request.suffix)
+            _err("--- end ---")
+        started = time.perf_counter()
+        try:
+            suggestion = await engine.complete(doc, pos, "invoked", workspace_relpath=relpath)
+        except ApiError as exc:
+            _err(f"deepseek-lsp: {exc.message}")
+            return 1
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        print(suggestion.text if suggestion else "", flush=True)
+        u = engine.usage
+        _err(
+            f"{elapsed_ms:.0f} ms; tokens: prompt {u.prompt_tokens} "
+            f"(cache hit {u.prompt_cache_hit_tokens}, miss {u.prompt_cache_miss_tokens}), "
+            f"completion {u.completion_tokens}"
+            + ("" if suggestion else "; no suggestion for this position")
+        )
+        return 0
+    finally:
+        await client.aclose()

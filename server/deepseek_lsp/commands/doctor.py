@@ -1,0 +1,93 @@
+"""`deepseek-lsp doctor`: is everything in place to talk to DeepSeek? A verdict and what to fix."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
+from deepseek_lsp.settings import Settings, load
+
+
+def _say(mark: str, text: str) -> None:
+    print(f"{mark} {text}", file=sys.stdout, flush=True)
+
+
+async def _check(settings: Settings) -> tuple[list[str], list[str]]:
+    problems: list[str] = []
+    warnings: list[str] = []
+    _say("·", f"base URL: {settings.base_url}")
+    if settings.api_key or settings.oauth2:
+        how = "OAuth2 client credentials" if settings.oauth2 else "API key"
+        _say("✓", f"{how} configured")
+    else:
+        problems.append(
+            "No API key: set DEEPSEEK_API_KEY (or deepseek.apiKey in your editor); "
+            "get a key at platform.deepseek.com."
+        )
+        return problems, warnings
+    client = DeepSeekClient(ApiConfig.from_settings(settings))
+    try:
+        try:
+            models = await client.models()
+        except ApiError as exc:
+            problems.append(exc.message)
+            return problems, warnings
+        _say("✓", f"{settings.base_url} answers; models: {', '.join(models) or '(none listed)'}")
+        for wanted in dict.fromkeys((settings.completion.model, settings.chat.model)):
+            if models and wanted not in models:
+                warnings.append(
+                    f"The configured model {wanted!r} is not in the server's model list; "
+                    "requests may fail unless it is a deployment name the server accepts."
+                )
+        try:
+            balance = await client.balance()
+        except ApiError as exc:
+            if exc.status == 404:
+                balance = None
+            else:
+                problems.append(exc.message)
+                return problems, warnings
+        if balance is None:
+            warnings.append(
+                "This base URL has no balance endpoint (a gateway or self-hosted server?)."
+            )
+        elif not balance.get("is_available", True):
+            problems.append("The account has no usable balance: top up at platform.deepseek.com.")
+        else:
+            infos = balance.get("balance_infos") or []
+            shown = ", ".join(f"{i.get('total_balance')} {i.get('currency')}" for i in infos)
+            _say("✓", f"balance available{': ' + shown if shown else ''}")
+    finally:
+        await client.aclose()
+    return problems, warnings
+
+
+def run_doctor(*, offline: bool = False) -> int:
+    """Print each check, then a verdict; exit 1 on any problem."""
+    env = dict(os.environ)
+    fake = None
+    if offline:
+        from deepseek_lsp.testing.fake_api import FakeDeepSeek
+
+        fake = FakeDeepSeek()
+        fake.start()
+        env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY="sk-offline-fake")
+        _say("·", "offline: checking the built-in fake DeepSeek server")
+    settings, setting_problems = load(env)
+    try:
+        problems, warnings = asyncio.run(_check(settings))
+    finally:
+        if fake is not None:
+            fake.stop()
+    problems = setting_problems + problems
+    for warning in warnings:
+        _say("!", warning)
+    for problem in problems:
+        _say("✗", problem)
+    if problems:
+        _say("✗", f"{len(problems)} problem(s): fix the above and run `deepseek-lsp doctor` again.")
+        return 1
+    _say("✓", "All good: DeepSeek is reachable with this configuration.")
+    return 0

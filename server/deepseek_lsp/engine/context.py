@@ -1,0 +1,204 @@
+"""The FIM prompt for a cursor: what text goes before it, what after, and what kind of answer.
+
+Layout is stable-first, so consecutive requests share a long common prefix (DeepSeek bills a
+cached prefix at a tenth): a path header in the file's comment syntax, then snippets from other
+files in a fixed order, then the document window before the cursor, whose first line is snapped to
+a multiple of `PREFIX_LINE_QUANTUM` so it does not move with every keystroke. The prompt ends
+exactly at the cursor and the suffix starts exactly after it.
+
+Columns are code points (see `Document.to_code_points`). Budgets are in tokens at
+`CHARS_PER_TOKEN` characters each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from deepseek_lsp.engine.document import Document, Position, split_lines
+from deepseek_lsp.engine.languages import Language, language_for
+
+CHARS_PER_TOKEN = 3
+PREFIX_LINE_QUANTUM = 32
+SNIPPET_SHARE = 0.25  # at most this part of the prompt budget goes to other files
+DEFAULT_BUDGET_TOKENS = 1536
+DEFAULT_SUFFIX_TOKENS = 384
+TAB_INDENTED_LANGUAGES = frozenset({"go", "makefile"})
+
+_CLOSERS_ONLY = re.compile(r"[\s)\]};,]*")
+_BLOCK_OPENER = re.compile(r"(?:[:{(\[]|=>|->|\bdo(?:\s*\|[^|]*\|)?|\bthen|\bbegin)$")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Text from another file worth showing the model, with its workspace-relative path."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FimContext:
+    """One FIM request's prompt and suffix, plus what postprocessing needs to know."""
+
+    prompt: str
+    suffix: str
+    multiline: bool
+    indent: str  # leading whitespace of the cursor line
+    language: str
+    prefix_start_line: int  # first document line in the prompt
+    cursor: Position = (0, 0)  # code points
+    line_prefix: str = ""  # cursor line before the cursor
+    line_suffix: str = ""  # cursor line after the cursor
+    at_line_end: bool = True  # only whitespace after the cursor on its line
+    indent_unit: str = ""  # one indentation level as the file writes it; "" when unknown
+    indent_blocks: bool = False  # blocks end by dedenting (Python, YAML, Haskell)
+    eol: str = "\n"  # the document's line ending
+    local_prefix_start: int = 0  # where the document text starts inside `prompt`
+
+    @property
+    def local_prefix(self) -> str:
+        """The document text in the prompt (header and snippets left out)."""
+        return self.prompt[self.local_prefix_start :]
+
+
+def build_fim_context(
+    doc: Document,
+    pos: Position,
+    *,
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    suffix_tokens: int = DEFAULT_SUFFIX_TOKENS,
+    workspace_relpath: str | None = None,
+    snippets: Sequence[Snippet] = (),
+) -> FimContext:
+    """The FIM prompt and suffix for the code-point position `pos` in `doc`."""
+    lang = language_for(doc.uri, doc.language_id)
+    line, column = doc.clamp(pos)
+    content = doc.line(line)
+    line_prefix, line_suffix = content[:column], content[column:]
+    budget = max(budget_tokens, 1) * CHARS_PER_TOKEN
+    header = _header(lang, workspace_relpath)
+    rendered = [text for text in (_render_snippet(lang, s) for s in snippets) if text]
+    reserve = min(sum(map(len, rendered)), int(budget * SNIPPET_SHARE))
+    window, start_line = prefix_window(doc, (line, column), budget - len(header) - reserve)
+    context = _fit(rendered, budget - len(header) - len(window))
+    prompt = header + context + window
+    return FimContext(
+        prompt=prompt,
+        suffix=suffix_window(doc, (line, column), max(suffix_tokens, 0) * CHARS_PER_TOKEN),
+        multiline=is_multiline(line_prefix, line_suffix),
+        indent=content[: len(content) - len(content.lstrip())],
+        language=lang.id,
+        prefix_start_line=start_line,
+        cursor=(line, column),
+        line_prefix=line_prefix,
+        line_suffix=line_suffix,
+        at_line_end=not line_suffix.strip(),
+        indent_unit=detect_indent_unit(window) or _default_indent_unit(lang),
+        indent_blocks=lang.indent_blocks,
+        eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
+        local_prefix_start=len(prompt) - len(window),
+    )
+
+
+def prefix_window(doc: Document, pos: Position, max_chars: int) -> tuple[str, int]:
+    """Whole lines before the cursor within `max_chars`, first line snapped to the quantum."""
+    line, column = pos
+    current = doc.line(line)[:column]
+    if len(current) >= max_chars:
+        return current[len(current) - max(max_chars, 0) :], line  # one huge line: cut it
+    size, first = len(current), line
+    while first > 0 and size + len(doc.raw_line(first - 1)) <= max_chars:
+        first -= 1
+        size += len(doc.raw_line(first))
+    start = first
+    if first > 0:
+        snapped = -(-first // PREFIX_LINE_QUANTUM) * PREFIX_LINE_QUANTUM
+        start = snapped if snapped <= line else first
+    return "".join(doc.raw_line(n) for n in range(start, line)) + current, start
+
+
+def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
+    """The rest of the cursor line, then whole lines, within `max_chars`."""
+    line, column = pos
+    text = doc.raw_line(line)[column:]
+    if len(text) >= max_chars:
+        return text[:max_chars]
+    parts, size = [text], len(text)
+    for n in range(line + 1, doc.line_count):
+        raw = doc.raw_line(n)
+        if size + len(raw) > max_chars:
+            break
+        parts.append(raw)
+        size += len(raw)
+    return "".join(parts)
+
+
+def is_multiline(line_prefix: str, line_suffix: str) -> bool:
+    """Multi-line when nothing real follows the cursor and a block may start here."""
+    if not _CLOSERS_ONLY.fullmatch(line_suffix):
+        return False
+    before = line_prefix.rstrip()
+    return not before or bool(_BLOCK_OPENER.search(before))
+
+
+def detect_indent_unit(text: str) -> str:
+    """One indentation level as `text` writes it: a tab, the commonest step in spaces, or ""."""
+    tabs = spaces = 0
+    steps: Counter[int] = Counter()
+    previous = 0
+    for line in split_lines(text):
+        stripped = line.lstrip(" \t")
+        if not stripped.strip():
+            continue
+        lead = line[: len(line) - len(stripped)]
+        tabs += lead.startswith("\t")
+        spaces += lead.startswith(" ")
+        width = len(lead.expandtabs(4))
+        if not lead.startswith("\t") and width > previous:
+            steps[width - previous] += 1
+        previous = width
+    if tabs > spaces:
+        return "\t"
+    common = [step for step, _ in steps.most_common() if 2 <= step <= 8]
+    return " " * common[0] if common else ""
+
+
+def _default_indent_unit(lang: Language) -> str:
+    """The indentation a language insists on, when the file shows none yet."""
+    return "\t" if lang.id in TAB_INDENTED_LANGUAGES else ""
+
+
+def _header(lang: Language, relpath: str | None) -> str:
+    """`# Path: src/app.py` in the file's comment syntax ("" without a path or comments)."""
+    if not relpath:
+        return ""
+    comment = lang.comment(f"Path: {relpath}")
+    return comment + "\n" if comment else ""
+
+
+def _render_snippet(lang: Language, snippet: Snippet) -> str:
+    """Another file's text as a comment, so the prompt stays valid code."""
+    title = f"Compare this snippet from {snippet.path}:"
+    body = [line.rstrip("\r\n") for line in split_lines(snippet.text.rstrip("\r\n"))]
+    if lang.line_comment:
+        marker = lang.line_comment
+        return "".join(f"{marker} {line}".rstrip() + "\n" for line in [title, *body])
+    if lang.block_comment:
+        opener, closer = lang.block_comment
+        text = "\n".join(body).replace(closer, f"{closer[0]} {closer[1:]}")
+        return f"{opener} {title}\n{text}\n{closer}\n"
+    return ""
+
+
+def _fit(rendered: Sequence[str], max_chars: int) -> str:
+    """Snippets in their given order, skipping any that no longer fit."""
+    kept: list[str] = []
+    size = 0
+    for text in rendered:
+        if size + len(text) <= max_chars:
+            kept.append(text)
+            size += len(text)
+    return "".join(kept)

@@ -1,0 +1,137 @@
+"""One in-flight request per slot, shared identical work, and cancellation that is immediate.
+
+* A `run` on a slot (say `(uri, "inline")`) supersedes the previous `run` on that slot: the
+  previous caller gets `Superseded` and leaves its work at once.
+* Work is shared by key (single-flight): concurrent callers with the same key await ONE call of
+  the factory. The work is cancelled as soon as its last waiter leaves, whether superseded or
+  cancelled (LSP `$/cancelRequest` cancels the caller's task), so an abandoned upstream stream
+  is closed at once instead of running to its end.
+* The debounce delay is waited inside `run`, before any work starts: a request superseded while
+  waiting never reaches upstream. When identical work is already in flight, the caller joins it
+  without waiting: no new request would be made anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Superseded(Exception):
+    """A newer request on the same slot replaced this one; its result would be stale."""
+
+
+@dataclass(eq=False)
+class _Work:
+    """One execution of a factory, and how many callers still wait for it."""
+
+    key: Hashable
+    task: asyncio.Future[Any]
+    waiters: int = 0
+
+
+@dataclass(eq=False)
+class _Ticket:
+    """One caller of `run`: woken early when superseded."""
+
+    superseded: asyncio.Future[None]
+    work: _Work | None = None
+    left: bool = False
+
+
+class Scheduler:
+    """Per-slot superseding, per-key sharing; `sleep` is injectable for tests."""
+
+    def __init__(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        self._sleep = sleep
+        self._slots: dict[Hashable, _Ticket] = {}
+        self._work: dict[Hashable, _Work] = {}
+
+    async def run(
+        self,
+        slot: Hashable,
+        key: Hashable,
+        factory: Callable[[], Awaitable[T]],
+        *,
+        delay: float = 0.0,
+    ) -> T:
+        """The result of `factory()` (shared by `key`), unless a newer run on `slot` comes first.
+
+        Raises `Superseded` when replaced, `CancelledError` when the caller is cancelled, and
+        whatever the factory raised.
+        """
+        ticket = _Ticket(asyncio.get_running_loop().create_future())
+        in_flight = self._work.get(key)
+        if in_flight is not None:
+            self._join(ticket, in_flight)  # before superseding, so shared work stays alive
+        self.supersede(slot)
+        self._slots[slot] = ticket
+        try:
+            if ticket.work is None and delay > 0:
+                await self._until_superseded(ticket, asyncio.ensure_future(self._sleep(delay)))
+            if ticket.work is None:
+                self._join(ticket, self._work.get(key) or self._start(key, factory))
+            assert ticket.work is not None
+            return await self._until_superseded(ticket, ticket.work.task)
+        finally:
+            self._leave(ticket)
+            if self._slots.get(slot) is ticket:
+                del self._slots[slot]
+
+    def supersede(self, slot: Hashable) -> None:
+        """Make the current caller on `slot`, if any, give up now (it raises `Superseded`)."""
+        previous = self._slots.pop(slot, None)
+        if previous is None:
+            return
+        if not previous.superseded.done():
+            previous.superseded.set_result(None)
+        self._leave(previous)
+
+    @property
+    def in_flight(self) -> int:
+        """How many distinct pieces of work are running."""
+        return len(self._work)
+
+    async def _until_superseded(self, ticket: _Ticket, work: asyncio.Future[T]) -> T:
+        """`work`'s result; raises `Superseded` as soon as the ticket is superseded."""
+        try:
+            await asyncio.wait({work, ticket.superseded}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if ticket.work is None or work is not ticket.work.task:
+                work.cancel()  # the debounce sleep: never outlives its caller
+        if ticket.superseded.done():
+            raise Superseded
+        return work.result()
+
+    def _start(self, key: Hashable, factory: Callable[[], Awaitable[T]]) -> _Work:
+        work = _Work(key, asyncio.ensure_future(factory()))
+        self._work[key] = work
+        work.task.add_done_callback(lambda task: self._finished(work, task))
+        return work
+
+    def _finished(self, work: _Work, task: asyncio.Future[Any]) -> None:
+        if self._work.get(work.key) is work:
+            del self._work[work.key]
+        if not task.cancelled():
+            task.exception()  # retrieved here; every waiter still gets it from `result()`
+
+    @staticmethod
+    def _join(ticket: _Ticket, work: _Work) -> None:
+        ticket.work = work
+        work.waiters += 1
+
+    def _leave(self, ticket: _Ticket) -> None:
+        """The caller stops waiting; the last one to leave unfinished work cancels it."""
+        work = ticket.work
+        if work is None or ticket.left:
+            return
+        ticket.left = True
+        work.waiters -= 1
+        if work.waiters == 0 and not work.task.done():
+            work.task.cancel()
+            if self._work.get(work.key) is work:
+                del self._work[work.key]  # a new caller must not join cancelled work

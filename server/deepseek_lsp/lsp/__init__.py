@@ -1,0 +1,1 @@
+"""The LSP layer: pygls handlers that translate between LSP and the engine."""

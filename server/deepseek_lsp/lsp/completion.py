@@ -1,0 +1,141 @@
+"""`textDocument/inlineCompletion`, `textDocument/completion`, usage and show/accept telemetry.
+
+Thin on purpose: convert positions, call the engine, build lsprotocol types. Inline completion
+and completion use different scheduler slots, so VS Code's simultaneous requests of both kinds
+never cancel each other; identical prompts still share one upstream call.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+
+from deepseek_lsp.api import ApiError
+from deepseek_lsp.engine.completion import Suggestion, Trigger
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.lsp import protocol
+from deepseek_lsp.lsp.server import DeepSeekServer
+
+log = logging.getLogger(__name__)
+
+ACCEPT_COMMAND = "deepseek.acceptCompletion"
+TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " ", "\n"]
+
+
+async def suggest(
+    ls: DeepSeekServer, doc: Document, pos: tuple[int, int], trigger: Trigger, slot: str
+) -> Suggestion | None:
+    """Ask the engine; report API failures to the user (once a minute per kind)."""
+    try:
+        return await ls.engine.complete(
+            doc,
+            pos,
+            trigger,
+            slot=slot,
+            workspace_relpath=ls.relpath(doc.uri),
+            workspace_roots=ls.workspace_roots,
+        )
+    except ApiError as exc:
+        log.warning("completion failed: %s", exc.message)
+        ls.notifier.api_error(exc)
+        return None
+
+
+def cursor(doc: Document, position: types.Position) -> tuple[tuple[int, int], types.Position]:
+    """The cursor as (line, code point) and as a clamped client position."""
+    line, char = doc.to_code_points((position.line, position.character))
+    return (line, char), types.Position(line, doc.to_client_character(line, char))
+
+
+def register(server: DeepSeekServer) -> None:
+    """Register completion handlers on `server`."""
+
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(
+        ls: DeepSeekServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList:
+        """One DeepSeek suggestion at the cursor, as ghost text."""
+        doc = ls.document(params.text_document.uri)
+        pos, client_pos = cursor(doc, params.position)
+        invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        suggestion = await suggest(ls, doc, pos, "invoked" if invoked else "automatic", "inline")
+        if suggestion is None:
+            return types.InlineCompletionList(items=[])
+        item = types.InlineCompletionItem(
+            insert_text=suggestion.text,
+            range=types.Range(client_pos, client_pos),
+            command=types.Command(
+                title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=[suggestion.source]
+            ),
+        )
+        return types.InlineCompletionList(items=[item])
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
+    )
+    async def completion(
+        ls: DeepSeekServer, params: types.CompletionParams
+    ) -> types.CompletionList:
+        """The same suggestion as a completion item, for editors without ghost text."""
+        doc = ls.document(params.text_document.uri)
+        pos, client_pos = cursor(doc, params.position)
+        kind = params.context.trigger_kind if params.context else None
+        trigger: Trigger = "invoked" if kind == types.CompletionTriggerKind.Invoked else "automatic"
+        suggestion = await suggest(ls, doc, pos, trigger, "completion")
+        if suggestion is None:
+            return types.CompletionList(is_incomplete=True, items=[])
+        return types.CompletionList(
+            is_incomplete=True, items=[completion_item(doc, pos, client_pos, suggestion.text)]
+        )
+
+    @server.command(ACCEPT_COMMAND)
+    def accept_completion(ls: DeepSeekServer, *args: Any) -> None:
+        """Telemetry: the user accepted a suggestion."""
+        ls.engine.usage.accepted += 1
+
+    @server.feature(protocol.USAGE)
+    def usage(ls: DeepSeekServer, params: Any) -> dict[str, int]:
+        """Counters since the server started."""
+        return ls.engine.usage.to_json()
+
+    @server.feature(protocol.DID_SHOW_COMPLETION)
+    def did_show(ls: DeepSeekServer, params: Any) -> None:
+        """Telemetry: a suggestion was shown."""
+        ls.engine.usage.shown += 1
+
+    @server.feature(protocol.DID_PARTIALLY_ACCEPT_COMPLETION)
+    def did_partially_accept(ls: DeepSeekServer, params: Any) -> None:
+        """Telemetry: part of a suggestion was accepted (a word or a line)."""
+        ls.engine.usage.accepted += 1
+
+
+def completion_item(
+    doc: Document, pos: tuple[int, int], client_pos: types.Position, text: str
+) -> types.CompletionItem:
+    """An item that replaces the word before the cursor, so clients' filtering keeps it."""
+    line_text = doc.line(pos[0])[: pos[1]]
+    word_len = len(line_text) - len(
+        line_text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+    )
+    word = line_text[len(line_text) - word_len :]
+    start = types.Position(client_pos.line, doc.to_client_character(pos[0], pos[1] - word_len))
+    first_line = text.split("\n", 1)[0].strip() or text.strip()
+    return types.CompletionItem(
+        label=(word + first_line)[:80] or text.strip()[:80],
+        kind=types.CompletionItemKind.Snippet if "\n" in text else types.CompletionItemKind.Text,
+        detail="DeepSeek",
+        documentation=types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value=f"```{doc.language_id}\n{word}{text}\n```"
+        ),
+        filter_text=word + text.split("\n", 1)[0],
+        sort_text="0000",
+        preselect=True,
+        insert_text_format=types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start, client_pos), new_text=word + text),
+        command=types.Command(
+            title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=["completion"]
+        ),
+    )

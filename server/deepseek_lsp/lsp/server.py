@@ -1,0 +1,175 @@
+"""The language server object: settings from every source, the engine, and start-up handlers.
+
+Handlers for each feature live in their own module (`completion`, `actions`, `chat`) and are
+registered on a server made by `create_server`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from deepseek_lsp import __version__
+from deepseek_lsp.api import ApiConfig, DeepSeekClient
+from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.document import Document, DocumentStore
+from deepseek_lsp.lsp.messages import Notifier
+from deepseek_lsp.lsp.protocol import DeepSeekProtocol
+from deepseek_lsp.settings import deepseek_section, load
+
+log = logging.getLogger(__name__)
+
+
+class DeepSeekServer(LanguageServer):
+    """pygls server holding one settings object, one API client and one completion engine."""
+
+    protocol: DeepSeekProtocol
+
+    def __init__(self, env: Mapping[str, str], forced: Mapping[str, Any] | None = None) -> None:
+        super().__init__(
+            "deepseek-lsp",
+            __version__,
+            protocol_cls=DeepSeekProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.env = dict(env)
+        self.forced = forced  # offline mode pins the base URL and key over every other source
+        self.init_options: Mapping[str, Any] | None = None
+        self.editor_config: Mapping[str, Any] | None = None
+        self.workspace_roots: tuple[str, ...] = ()
+        self.settings, _ = load(self.env, forced)
+        self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
+        self.engine = CompletionEngine(self.settings, self.client)
+        self.notifier = Notifier(self.window_show_message)
+        self._reported: set[str] = set()
+
+    @property
+    def documents(self) -> DocumentStore:
+        """Our own document store (see protocol.py)."""
+        return self.protocol.documents
+
+    def document(self, uri: str) -> Document:
+        """The open document, or a JSON-RPC error the client can read."""
+        from pygls.exceptions import JsonRpcInvalidParams
+
+        from deepseek_lsp.engine.document import UnknownDocument
+
+        try:
+            return self.documents.get(uri)
+        except UnknownDocument:
+            raise JsonRpcInvalidParams(f"Document not open: {uri}") from None
+
+    def relpath(self, uri: str) -> str:
+        """Workspace-relative path of a document, for the prompt header and exclude globs."""
+        path = unquote(urlparse(uri).path) if uri.startswith("file:") else uri
+        for root in self.workspace_roots:
+            if path.startswith(root.rstrip("/") + "/"):
+                return path[len(root.rstrip("/")) + 1 :]
+        return path.rsplit("/", 1)[-1]
+
+    def apply_settings(self) -> None:
+        """Recompute settings from every source; report each new problem once."""
+        settings, problems = load(self.env, self.init_options, self.editor_config, self.forced)
+        for problem in problems:
+            if problem not in self._reported:
+                self._reported.add(problem)
+                self.notifier.show("settings", problem, force=True)
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self.client.configure(ApiConfig.from_settings(settings))
+        self.engine.update_settings(settings)
+        log.info(
+            "settings applied: model %s, base URL %s", settings.completion.model, settings.base_url
+        )
+
+    def client_supports(self, dotted: str) -> bool:
+        """True when the client declared the capability at `dotted` (attribute path)."""
+        value: Any = self.client_capabilities
+        for part in dotted.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return False
+        return bool(value)
+
+    async def pull_configuration(self) -> None:
+        """Ask the client for the `deepseek` section (if it can answer) and apply it."""
+        if not self.client_supports("workspace.configuration"):
+            return
+        try:
+            result = await asyncio.wait_for(
+                self.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section="deepseek")])
+                ),
+                timeout=5.0,
+            )
+        except Exception as exc:  # a client that cannot answer keeps the settings we have
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        section = result[0] if isinstance(result, list) and result else None
+        if isinstance(section, Mapping) and section:
+            self.editor_config = section
+            self.apply_settings()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log server errors instead of popping up "Error in server" in the editor."""
+        log.error("server error (%s): %s", getattr(source, "__name__", source), error)
+
+
+def _roots(params: types.InitializeParams) -> tuple[str, ...]:
+    uris = [f.uri for f in params.workspace_folders or []]
+    if params.root_uri:
+        uris.append(params.root_uri)
+    paths = [unquote(urlparse(u).path) for u in uris]
+    if params.root_path:
+        paths.append(params.root_path)
+    return tuple(dict.fromkeys(p for p in paths if p))
+
+
+def create_server(
+    env: Mapping[str, str], forced: Mapping[str, Any] | None = None
+) -> DeepSeekServer:
+    """A server with every feature registered."""
+    from deepseek_lsp.lsp import actions, chat, completion
+
+    server = DeepSeekServer(env, forced)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: DeepSeekServer, params: types.InitializeParams) -> None:
+        """Read initializationOptions (same shape as the `deepseek` settings section)."""
+        options = params.initialization_options
+        ls.init_options = deepseek_section(options) if isinstance(options, Mapping) else None
+        ls.workspace_roots = _roots(params)
+        ls.apply_settings()
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: DeepSeekServer, params: types.InitializedParams) -> None:
+        """Pull the editor's configuration once the client is ready."""
+        await ls.pull_configuration()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: DeepSeekServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        """Apply pushed settings at once, then re-pull in case the push was only a nudge."""
+        section = deepseek_section(params.settings)
+        if section:
+            ls.editor_config = section
+            ls.apply_settings()
+        await ls.pull_configuration()
+
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: DeepSeekServer, params: Any) -> None:
+        """Close the connection pool."""
+        await ls.client.aclose()
+
+    completion.register(server)
+    actions.register(server)
+    chat.register(server)
+    return server
