@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 from deepseek_lsp import __version__
@@ -77,7 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     complete.add_argument(
         "--offline", action="store_true", dest="offline_sub", help=argparse.SUPPRESS
     )
-    sub.add_parser("doctor", help="check the key, the base URL, the models and the balance")
+    doctor = sub.add_parser(
+        "doctor", help="check the key, the base URL, the models and the balance"
+    )
+    doctor.add_argument(
+        "--offline", action="store_true", dest="offline_sub", help=argparse.SUPPRESS
+    )
     return parser
 
 
@@ -88,14 +93,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "complete":
         from deepseek_lsp.commands.complete import run_complete
 
-        return run_complete(
-            args.target, show_prompt=args.show_prompt, offline=args.offline or args.offline_sub
+        return _interruptible(
+            lambda: run_complete(
+                args.target, show_prompt=args.show_prompt, offline=args.offline or args.offline_sub
+            )
         )
     if args.command == "doctor":
         from deepseek_lsp.commands.doctor import run_doctor
 
-        return run_doctor(offline=args.offline)
+        return _interruptible(lambda: run_doctor(offline=args.offline or args.offline_sub))
     return _serve(args)
+
+
+def _interruptible(run: Callable[[], int]) -> int:
+    """Ctrl-C ends a one-shot command with a sentence, not a traceback (and closes streams)."""
+    try:
+        return run()
+    except KeyboardInterrupt:
+        print("deepseek-lsp: interrupted.", file=sys.stderr)
+        return 130
 
 
 def _serve(args: argparse.Namespace) -> int:

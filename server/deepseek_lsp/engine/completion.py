@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest
+from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
 from deepseek_lsp.engine import context, post, privacy
 from deepseek_lsp.engine.cache import SuggestionCache, cache_key
 from deepseek_lsp.engine.debounce import AdaptiveDebounce
@@ -36,6 +36,8 @@ ANCHOR_SUFFIX_CHARS = 128
 PROMPT_BUDGET_TOKENS = 1536
 SUFFIX_BUDGET_TOKENS = 384
 PAUSE_SECONDS = 60.0
+# An explicit request may wait out one short rate limit; an automatic one never waits.
+INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class CompletionEngine:
     def document_closed(self, uri: str) -> None:
         """Drop per-document state."""
         self._typed_ahead.forget(uri)
+        self._debounce.forget(uri)
 
     def prepare(
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
@@ -163,8 +166,9 @@ class CompletionEngine:
         if trigger == "automatic":
             delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
         try:
+            retry = INVOKED_RETRY if trigger == "invoked" else None
             text = await self._scheduler.run(
-                (doc.uri, slot), prepared.key, lambda: self._fetch(prepared), delay=delay
+                (doc.uri, slot), prepared.key, lambda: self._fetch(prepared, retry), delay=delay
             )
         except Superseded:
             return None
@@ -177,7 +181,7 @@ class CompletionEngine:
             return None  # the document moved on: never show a stale suggestion
         return Suggestion(text, "upstream") if text else None
 
-    async def _fetch(self, prepared: Prepared) -> str:
+    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
         if s.log_prompts:
@@ -189,7 +193,7 @@ class CompletionEngine:
         parts: list[str] = []
         try:
             async with self.client.stream_fim(
-                prepared.request, retry=None, fallback_models=s.completion.fallback_models
+                prepared.request, retry=retry, fallback_models=s.completion.fallback_models
             ) as stream:
                 async for delta in stream:
                     parts.append(delta.text)

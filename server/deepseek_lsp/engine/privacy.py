@@ -10,7 +10,9 @@ Left alone on purpose: references and templates (``os.environ["X"]``, ``get_toke
 ``${DB_PASS}``, ``{{ secret }}``, ``<password>``), ``None``/``null``/``true``, numbers
 (``max_tokens = 128``), type annotations (``password: str``), empty strings and masks such as
 ``"****"``. Literal placeholders such as ``"changeme"`` ARE redacted: they cost nothing to hide
-and are sometimes the real default credential.
+and are sometimes the real default credential. Unquoted values are read only on lines shaped
+like .env, shell, YAML or INI (`DB_PASS=x`, `password: x`); `password = other_name` is code.
+Not caught: a PEM body whose BEGIN line was cut off by the prompt window.
 """
 
 from __future__ import annotations

@@ -91,6 +91,16 @@ def register(server: DeepSeekServer) -> None:
             is_incomplete=True, items=[completion_item(doc, pos, client_pos, suggestion.text)]
         )
 
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: DeepSeekServer, params: types.DidChangeTextDocumentParams) -> None:
+        """A keystroke: feeds the adaptive debounce (the text itself is in our store already)."""
+        ls.engine.document_changed(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DeepSeekServer, params: types.DidCloseTextDocumentParams) -> None:
+        """Forget per-document state."""
+        ls.engine.document_closed(params.text_document.uri)
+
     @server.command(ACCEPT_COMMAND)
     def accept_completion(ls: DeepSeekServer, *args: Any) -> None:
         """Telemetry: the user accepted a suggestion."""
