@@ -77,6 +77,12 @@ def make_client() -> LanguageClient:
         if method != types.PROGRESS:
             client.feature(method)(handler)
     client.partial_results = {}  # type: ignore[attr-defined]
+    client.applied_edits = []  # type: ignore[attr-defined]
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(ls: LanguageClient, params: types.ApplyWorkspaceEditParams) -> Any:
+        ls.applied_edits.append(params.edit)  # type: ignore[attr-defined]
+        return types.ApplyWorkspaceEditResult(applied=True)
 
     @client.feature(types.PROGRESS)
     def progress(ls: LanguageClient, params: Any) -> None:
@@ -207,3 +213,35 @@ def send_request(
         client.protocol.send_request_async(method, params, msg_id=msg_id)
     )
     return msg_id, future
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits (ASCII text, so columns are plain indexes) like an editor would."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+
+    def at(pos: types.Position) -> int:
+        return (
+            offsets[min(pos.line, len(lines) - 1)] + pos.character
+            if pos.line < len(lines)
+            else len(text)
+        )
+
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        text = text[: at(edit.range.start)] + edit.new_text + text[at(edit.range.end) :]
+    return text
+
+
+def edits_for(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
+    """The text edits a workspace edit makes to `uri` (either shape)."""
+    if edit.changes:
+        return list(edit.changes.get(uri, []))
+    found: list[types.TextEdit] = []
+    for change in edit.document_changes or []:
+        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
+            found.extend(change.edits)
+    return found

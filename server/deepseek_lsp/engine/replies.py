@@ -209,9 +209,33 @@ def rewrite_edit(
 
     None when the code is the same as those lines.
     """
+    first, last = _widen_to_echoed_context(lines, first, last, code)
     old = lines[first : last + 1]
     new = rebase_indent(code, common_indent(old), indent_unit(lines))
     start, end, replacement = minimal_edit(old, restore_redacted(new, old))
     if start == end and not replacement:
         return None
     return replace_lines(uri, lines, first + start, first + end, replacement, eol)
+
+
+def _widen_to_echoed_context(
+    lines: Sequence[str], first: int, last: int, code: str
+) -> tuple[int, int]:
+    """Models often repeat a line or two around the target (the `def` above a fixed line).
+
+    When the reply's first or last lines equal the lines just outside the target, widen the
+    target to cover them, so they replace themselves instead of being inserted twice.
+    """
+    reply = [line.strip() for line in strip_blank_edges(code.split("\n"))]
+    extra = len(reply) - (last - first + 1)
+    if extra <= 0:
+        return first, last
+    for n in range(min(extra, first), 0, -1):
+        if reply[:n] == [line.strip() for line in lines[first - n : first]]:
+            first, extra = first - n, extra - n
+            break
+    for n in range(min(extra, len(lines) - 1 - last), 0, -1):
+        if reply[-n:] == [line.strip() for line in lines[last + 1 : last + 1 + n]]:
+            last += n
+            break
+    return first, last

@@ -1,9 +1,126 @@
-"""`deepseek/chat`: streaming chat through `$/progress` partial results."""
+"""`deepseek/chat`: one chat turn, streamed as `$/progress` partial results.
+
+With a `partialResultToken` each delta goes out as `{delta}` (and `{reasoningDelta}` in thinking
+mode); the final result still carries the whole text, so a client may ignore the stream.
+Cancelling the request closes the upstream stream (the engine consumes it inside `async with`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+
+from deepseek_lsp.api import ApiError
+from deepseek_lsp.engine import chat as engine
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.lsp import protocol
+from deepseek_lsp.lsp.actions import REQUEST_FAILED, selection_of
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 
+def _streamer(ls: DeepSeekServer, token: Any, key: str) -> Callable[[str], None] | None:
+    if token is None:
+        return None
+
+    def send(text: str) -> None:
+        if text:
+            ls.progress(types.ProgressParams(token=token, value={key: text}))
+
+    return send
+
+
+def _parse(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
+    """Validate the params of PROTOCOL.md; a clear JSON-RPC error for anything else."""
+    if not isinstance(params, Mapping) or not isinstance(params.get("message"), str):
+        raise JsonRpcInvalidParams("deepseek/chat needs {message: string, ...}.")
+    history = params.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(h, Mapping)
+        and isinstance(h.get("role"), str)
+        and isinstance(h.get("content"), str)
+        for h in history
+    ):
+        raise JsonRpcInvalidParams("deepseek/chat history must be a list of {role, content}.")
+    command = params.get("command")
+    if command is not None and not isinstance(command, str):
+        raise JsonRpcInvalidParams("deepseek/chat command must be a string.")
+    doc: Document | None = None
+    selection_text = None
+    rng = None
+    text_document = params.get("textDocument")
+    if isinstance(text_document, Mapping) and isinstance(text_document.get("uri"), str):
+        doc = ls.document(text_document["uri"])
+        if params.get("range") is not None:
+            try:
+                lsp_range = ls.protocol._converter.structure(params["range"], types.Range)
+            except Exception as exc:
+                raise JsonRpcInvalidParams(f"deepseek/chat range is invalid: {exc}") from None
+            rng = selection_of(doc, lsp_range)
+            selection_text = _text_between(doc, rng)
+    return {
+        "message": params["message"],
+        "command": command.lstrip("/") if command else None,
+        "history": history,
+        "document": doc,
+        "range": rng,
+        "selection": selection_text or None,
+        "token": params.get("partialResultToken"),
+    }
+
+
+def _text_between(doc: Document, rng: tuple[tuple[int, int], tuple[int, int]]) -> str:
+    (first, first_col), (last, last_col) = sorted(rng)
+    if first == last:
+        return doc.line(first)[first_col:last_col]
+    lines = [doc.line(first)[first_col:]]
+    lines += [doc.line(n) for n in range(first + 1, last)]
+    lines.append(doc.line(last)[:last_col])
+    return "\n".join(lines)
+
+
+def _usage(usage: Any) -> dict[str, int] | None:
+    if usage is None:
+        return None
+    return {
+        "promptTokens": usage.prompt_tokens,
+        "completionTokens": usage.completion_tokens,
+        "promptCacheHitTokens": usage.prompt_cache_hit_tokens,
+        "promptCacheMissTokens": usage.prompt_cache_miss_tokens,
+        "reasoningTokens": usage.reasoning_tokens,
+    }
+
+
 def register(server: DeepSeekServer) -> None:
-    """Register the chat handler on `server`."""
+    """Register `deepseek/chat` on `server`."""
+
+    @server.feature(protocol.CHAT)
+    async def chat(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
+        """One chat turn with optional command, selection and history; streamed when asked."""
+        request = _parse(ls, params)
+        try:
+            result = await engine.chat(
+                ls.client,
+                ls.settings,
+                request["message"],
+                command=request["command"],
+                history=request["history"],
+                selection=request["selection"],
+                document=request["document"],
+                range=request["range"],
+                on_delta=_streamer(ls, request["token"], "delta"),
+                on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
+                workspace_roots=ls.workspace_roots,
+            )
+        except ApiError as exc:
+            ls.engine.usage.errors += 1
+            raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None
+        ls.engine.usage.add_tokens(result.usage)
+        answer: dict[str, Any] = {"text": result.text}
+        if result.reasoning:
+            answer["reasoning"] = result.reasoning
+        if (usage := _usage(result.usage)) is not None:
+            answer["usage"] = usage
+        return answer
