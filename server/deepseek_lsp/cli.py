@@ -40,6 +40,7 @@ def _setup_logging(level: str, log_file: str | None) -> None:
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level.upper(), logging.WARNING))
     logging.getLogger("deepseek_lsp").setLevel(getattr(logging, level.upper(), logging.WARNING))
+    logging.getLogger("deepseek_lsp.prompts").setLevel(logging.INFO)  # emitted only if logPrompts
     # pygls at INFO logs every message and slows the server down by a fifth.
     logging.getLogger("pygls").setLevel(max(logging.WARNING, root.level))
     for noisy in ("httpx", "httpcore", "hpack"):
@@ -132,6 +133,9 @@ def _serve(args: argparse.Namespace) -> int:
             fake.base_url,
         )
     server = create_server(env, forced)
+    logging.getLogger(__name__).info(
+        "deepseek-lsp %s starting (%s)", __version__, "tcp" if args.tcp else "stdio"
+    )
     try:
         if args.tcp:
             server.start_tcp(args.host, args.port)

@@ -100,6 +100,7 @@ async def lsp_session(
     configuration: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
     root: Path | None = None,
+    server_args: list[str] | None = None,
     **caps: Any,
 ) -> AsyncIterator[LanguageClient]:
     """A started and initialized client talking to `deepseek-lsp --stdio`."""
@@ -108,7 +109,7 @@ async def lsp_session(
         server_env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY=API_KEY)
     server_env.update(env or {})
     config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "deepseek_lsp", "--stdio"],
+        server_command=[sys.executable, "-m", "deepseek_lsp", "--stdio", *(server_args or [])],
         server_env=server_env,
         client_factory=make_client,
     )

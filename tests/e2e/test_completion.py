@@ -280,3 +280,65 @@ async def test_show_and_accept_notifications_are_counted(fake):
         assert counters["accepted"] == 2
         assert counters["requests"] == 1
         assert counters["completionTokens"] > 0
+
+
+@pytest.mark.parametrize("log_prompts", [False, True])
+async def test_prompt_text_is_logged_only_when_asked(fake, tmp_path, log_prompts):
+    log = tmp_path / "server.log"
+    marker = "unique_marker_of_private_code"
+    async with lsp_session(
+        fake,
+        init_options={"logPrompts": log_prompts},
+        server_args=["--log-file", str(log), "--log-level", "info"],
+    ) as client:
+        open_doc(client, URI, f"{marker} = 1\nx = ")
+        await client.text_document_inline_completion_async(inline_params(URI, 1, 4))
+    text = log.read_text()
+    assert "deepseek-lsp" in text and "starting" in text  # the log file is in use
+    assert (marker in text) is log_prompts
+
+
+async def test_binary_document_sends_nothing(fake):
+    async with lsp_session(fake) as client:
+        open_doc(client, URI, "PK\x03\x04\x00\x00binary\x00data")
+        result = await client.text_document_inline_completion_async(inline_params(URI, 0, 10))
+        assert not result.items
+        assert fim_requests(fake) == []
+
+
+async def test_tcp_transport_serves_completion(fake):
+    import os
+    import socket
+    import sys
+
+    from .conftest import API_KEY, capabilities, make_client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+    env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY=API_KEY)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "deepseek_lsp", "--tcp", "--port", str(port), env=env
+    )
+    client = make_client()
+    try:
+        for _ in range(100):
+            try:
+                await client.start_tcp("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)  # the server is still starting
+        await client.initialize_session(types.InitializeParams(capabilities=capabilities()))
+        open_doc(client, URI, TEXT)
+        fake.script(FakeReply(text="a + b"))
+        result = await client.text_document_inline_completion_async(inline_params(URI, 3, 11))
+        assert result.items[0].insert_text == "a + b"
+        await client.shutdown_async(None)
+        client.exit(None)
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await asyncio.wait_for(client.stop(), 10)

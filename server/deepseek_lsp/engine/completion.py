@@ -26,6 +26,7 @@ from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
+prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
 
 Trigger = Literal["invoked", "automatic"]
 Source = Literal["upstream", "cache", "typed_ahead"]
@@ -152,6 +153,8 @@ class CompletionEngine:
         version = doc.version
         raw_prefix = doc.prefix(pos, ANCHOR_PREFIX_CHARS)
         raw_suffix = doc.suffix(pos, ANCHOR_SUFFIX_CHARS)
+        if "\0" in raw_prefix or "\0" in raw_suffix:
+            return None  # a binary file: nothing sensible to complete, nothing to send
         prepared = self.prepare(doc, pos, workspace_relpath)
         cached = self._cache.get(prepared.key)
         if cached is not None:
@@ -185,7 +188,7 @@ class CompletionEngine:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
         if s.log_prompts:
-            log.info(
+            prompt_log.info(
                 "FIM prompt:\n%s\n--- suffix:\n%s", prepared.request.prompt, prepared.request.suffix
             )
         self.usage.requests += 1

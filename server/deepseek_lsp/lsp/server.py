@@ -80,6 +80,13 @@ class DeepSeekServer(LanguageServer):
             if problem not in self._reported:
                 self._reported.add(problem)
                 self.notifier.show("settings", problem, force=True)
+        if settings.cache.redis_url and "redis" not in self._reported:
+            self._reported.add("redis")
+            self.notifier.show(
+                "settings",
+                "cache.redisUrl is not supported by this version; using the in-memory cache only.",
+                force=True,
+            )
         if settings == self.settings:
             return
         self.settings = settings
