@@ -50,7 +50,14 @@ def test_fast_typist_gets_a_bit_more_than_their_gap() -> None:
     clock = Clock()
     debounce = AdaptiveDebounce(timer=clock)
     type_keys(debounce, clock, [0.10, 0.09, 0.11, 0.10])
-    assert debounce.delay(URI, "auto", None) == pytest.approx(0.13)
+    assert debounce.delay(URI, "auto", None) == pytest.approx(1.2 * 0.11)
+
+
+def test_uneven_typist_waits_for_their_slower_gaps() -> None:
+    clock = Clock()
+    debounce = AdaptiveDebounce(timer=clock)
+    type_keys(debounce, clock, [0.06, 0.15, 0.08, 0.07])
+    assert debounce.delay(URI, "auto", None) == pytest.approx(1.2 * 0.15)
 
 
 def test_very_fast_typist_is_clamped_to_floor() -> None:
@@ -64,7 +71,7 @@ def test_medium_typist_delay_within_bounds() -> None:
     clock = Clock()
     debounce = AdaptiveDebounce(timer=clock)
     type_keys(debounce, clock, [0.2, 0.2, 0.2])
-    assert debounce.delay(URI, "auto", None) == pytest.approx(0.26)
+    assert debounce.delay(URI, "auto", None) == pytest.approx(0.24)
     assert MIN_DELAY <= debounce.delay(URI, "auto", None) <= MAX_DELAY
 
 
@@ -87,15 +94,15 @@ def test_only_the_current_burst_counts() -> None:
     clock = Clock()
     debounce = AdaptiveDebounce(timer=clock)
     type_keys(debounce, clock, [0.5, 0.5, 3.0, 0.1, 0.1])  # slow, a pause, then fast
-    assert debounce.delay(URI, "auto", None) == pytest.approx(0.13)
+    assert debounce.delay(URI, "auto", None) == pytest.approx(0.12)
 
 
 def test_slow_upstream_adds_a_little() -> None:
     clock = Clock()
     debounce = AdaptiveDebounce(timer=clock)
     type_keys(debounce, clock, [0.1, 0.1])
-    assert debounce.delay(URI, "auto", 2.5) == pytest.approx(0.18)
-    assert debounce.delay(URI, "auto", 0.3) == pytest.approx(0.13)
+    assert debounce.delay(URI, "auto", 2.5) == pytest.approx(0.17)
+    assert debounce.delay(URI, "auto", 0.3) == pytest.approx(0.12)
 
 
 def test_documents_are_separate_and_forgettable() -> None:

@@ -140,6 +140,10 @@ class Stream:
                 if not data:
                     continue
                 if data == "[DONE]":
+                    # Read the (empty) rest of the body so the connection goes back to the
+                    # pool: stopping here made httpx open a new connection per request.
+                    async for _ in events:
+                        pass
                     return
                 delta = self._absorb(data)
                 if delta is not None:
