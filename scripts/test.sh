@@ -10,8 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
-# Real-editor tests (VS Code through code-server + Chromium) need system packages and npm.
-if [ -f scripts/setup-vscode-e2e.sh ] && [ "${DEEPSEEK_SKIP_EDITORS:-0}" != 1 ]; then
+# Real-editor tests need Neovim, Emacs + eglot, and VS Code (code-server + Chromium + npm).
+if [ "${DEEPSEEK_SKIP_EDITORS:-0}" != 1 ]; then
+  bash scripts/setup-editors.sh
   bash scripts/setup-vscode-e2e.sh
 fi
 

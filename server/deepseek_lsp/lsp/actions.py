@@ -228,6 +228,8 @@ def register(server: DeepSeekServer) -> None:
     async def resolve_code_action(ls: DeepSeekServer, action: types.CodeAction) -> types.CodeAction:
         """Do the work of a listed action and return its edit."""
         data = action.data if isinstance(action.data, dict) else {}
+        if not data:
+            return action  # a command-only action (Neovim resolves those too): nothing to add
         try:
             kind = ActionKind(data["kind"])
             doc, rng, diags = parse_arguments(

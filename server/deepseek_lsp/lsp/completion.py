@@ -21,7 +21,8 @@ from deepseek_lsp.lsp.server import DeepSeekServer
 log = logging.getLogger(__name__)
 
 ACCEPT_COMMAND = "deepseek.acceptCompletion"
-TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " ", "\n"]
+# Not " " or "\n": clients that auto-trigger on these would ask on nearly every keystroke.
+TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "="]
 
 
 async def suggest(
@@ -87,9 +88,9 @@ def register(server: DeepSeekServer) -> None:
         suggestion = await suggest(ls, doc, pos, trigger, "completion")
         if suggestion is None:
             return types.CompletionList(is_incomplete=True, items=[])
-        return types.CompletionList(
-            is_incomplete=True, items=[completion_item(doc, pos, client_pos, suggestion.text)]
-        )
+        snippets = ls.client_supports("text_document.completion.completion_item.snippet_support")
+        item = completion_item(doc, pos, client_pos, suggestion.text, snippets=snippets)
+        return types.CompletionList(is_incomplete=True, items=[item])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: DeepSeekServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -122,10 +123,36 @@ def register(server: DeepSeekServer) -> None:
         ls.engine.usage.accepted += 1
 
 
+def escape_snippet(text: str) -> str:
+    """Plain text as snippet syntax (no tab stops, no variables)."""
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
+
+
+def relative_to_line_indent(text: str, line_indent: str) -> str:
+    """Later lines without the cursor line's indentation, which clients add back.
+
+    (LSP's default insertTextMode for snippets is adjustIndentation.)
+    """
+    lines = text.split("\n")
+    rest = lines[1:]
+    if line_indent and rest and all(ln.startswith(line_indent) or not ln.strip() for ln in rest):
+        lines[1:] = [ln[len(line_indent) :] for ln in rest]
+    return "\n".join(lines)
+
+
 def completion_item(
-    doc: Document, pos: tuple[int, int], client_pos: types.Position, text: str
+    doc: Document,
+    pos: tuple[int, int],
+    client_pos: types.Position,
+    text: str,
+    *,
+    snippets: bool = False,
 ) -> types.CompletionItem:
-    """An item that replaces the word before the cursor, so clients' filtering keeps it."""
+    """An item that replaces the word before the cursor, so clients' filtering keeps it.
+
+    Clients that take snippets get one (escaped): Neovim 0.11 inserts a plain-text item only
+    up to its first space.
+    """
     line_text = doc.line(pos[0])[: pos[1]]
     word_len = len(line_text) - len(
         line_text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
@@ -133,6 +160,12 @@ def completion_item(
     word = line_text[len(line_text) - word_len :]
     start = types.Position(client_pos.line, doc.to_client_character(pos[0], pos[1] - word_len))
     first_line = text.split("\n", 1)[0].strip() or text.strip()
+    new_text = word + text
+    if snippets:
+        line = doc.line(pos[0])
+        new_text = escape_snippet(
+            relative_to_line_indent(new_text, line[: len(line) - len(line.lstrip())])
+        )
     return types.CompletionItem(
         label=(word + first_line)[:80] or text.strip()[:80],
         kind=types.CompletionItemKind.Snippet if "\n" in text else types.CompletionItemKind.Text,
@@ -143,8 +176,10 @@ def completion_item(
         filter_text=word + text.split("\n", 1)[0],
         sort_text="0000",
         preselect=True,
-        insert_text_format=types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=types.Range(start, client_pos), new_text=word + text),
+        insert_text_format=types.InsertTextFormat.Snippet
+        if snippets
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start, client_pos), new_text=new_text),
         command=types.Command(
             title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=["completion"]
         ),

