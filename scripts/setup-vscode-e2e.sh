@@ -33,6 +33,8 @@ fi
 
 # npm 11 skips dependencies' install scripts unless told; code-server needs them (nested too).
 export npm_config_dangerously_allow_all_scripts=true
+# code-server's postinstall refuses to run as root without this (CI runs as root).
+export npm_config_unsafe_perm=true
 export npm_config_yes=true
 export npm_config_fund=false
 export npm_config_audit=false

@@ -109,15 +109,25 @@ def prefix_window(doc: Document, pos: Position, max_chars: int) -> tuple[str, in
     current = doc.line(line)[:column]
     if len(current) >= max_chars:
         return current[len(current) - max(max_chars, 0) :], line  # one huge line: cut it
-    size, first = len(current), line
-    while first > 0 and size + len(doc.raw_line(first - 1)) <= max_chars:
-        first -= 1
-        size += len(doc.raw_line(first))
+    # Lines cost ~20 chars: look back far enough to fill the budget in one slice.
+    above = doc.raw_lines(max(0, line - max_chars // 8 - 1), line)
+    size, taken = len(current), 0
+    for raw in reversed(above):
+        if size + len(raw) > max_chars:
+            break
+        size += len(raw)
+        taken += 1
+    first = line - taken
+    if taken == len(above) and first > 0 and size < max_chars:
+        # very short lines: the slice was not enough; walk on one line at a time
+        while first > 0 and size + len(doc.raw_line(first - 1)) <= max_chars:
+            first -= 1
+            size += len(doc.raw_line(first))
     start = first
     if first > 0:
         snapped = -(-first // PREFIX_LINE_QUANTUM) * PREFIX_LINE_QUANTUM
         start = snapped if snapped <= line else first
-    return "".join(doc.raw_line(n) for n in range(start, line)) + current, start
+    return "".join(doc.raw_lines(start, line)) + current, start
 
 
 def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
@@ -127,12 +137,17 @@ def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
     if len(text) >= max_chars:
         return text[:max_chars]
     parts, size = [text], len(text)
-    for n in range(line + 1, doc.line_count):
-        raw = doc.raw_line(n)
+    for raw in doc.raw_lines(line + 1, line + 1 + max_chars // 8 + 1):
         if size + len(raw) > max_chars:
             break
         parts.append(raw)
         size += len(raw)
+    else:
+        n = line + len(parts)
+        while n < doc.line_count and size + len(doc.raw_line(n)) <= max_chars:
+            parts.append(doc.raw_line(n))
+            size += len(doc.raw_line(n))
+            n += 1
     return "".join(parts)
 
 
@@ -144,16 +159,16 @@ def is_multiline(line_prefix: str, line_suffix: str) -> bool:
     return not before or bool(_BLOCK_OPENER.search(before))
 
 
+INDENT_SAMPLE_LINES = 80  # the lines nearest the cursor say enough about its indentation
+_LEAD = re.compile(r"^([ \t]*)\S", re.MULTILINE)
+
+
 def detect_indent_unit(text: str) -> str:
     """One indentation level as `text` writes it: a tab, the commonest step in spaces, or ""."""
     tabs = spaces = 0
     steps: Counter[int] = Counter()
     previous = 0
-    for line in split_lines(text):
-        stripped = line.lstrip(" \t")
-        if not stripped.strip():
-            continue
-        lead = line[: len(line) - len(stripped)]
+    for lead in _LEAD.findall(text)[-INDENT_SAMPLE_LINES:]:
         tabs += lead.startswith("\t")
         spaces += lead.startswith(" ")
         width = len(lead.expandtabs(4))

@@ -138,6 +138,10 @@ class Document:
         """Line `n` with its ending ("" past the end)."""
         return self._lines[n] if 0 <= n < len(self._lines) else ""
 
+    def raw_lines(self, start: int, stop: int) -> list[str]:
+        """Lines `start` to `stop` (exclusive) with their endings: one slice, no per-line calls."""
+        return self._lines[max(start, 0) : max(stop, 0)]
+
     def line_ending(self, n: int) -> str:
         r"""The ending of line `n`: "\n", "\r\n", "\r" or "" for the last line."""
         raw = self.raw_line(n)

@@ -254,10 +254,22 @@ def redact(text: str) -> Redaction:
     return Redaction("".join(pieces), len(kinds), tuple(dict.fromkeys(kinds)))
 
 
+_ALL_TRIGGERS = sorted({t for rule in _RULES for t in rule.triggers}, key=len, reverse=True)
+# One pass finds which triggers occur (most code has none), instead of a scan per trigger.
+_TRIGGER_RE = re.compile("|".join(map(re.escape, _ALL_TRIGGERS)))
+
+
+def _present_triggers(text: str) -> set[str]:
+    found = set(_TRIGGER_RE.findall(text))
+    # a trigger hidden inside a longer one found at the same place ("sk-" in "sk-ant-")
+    return found | {t for t in _ALL_TRIGGERS if any(t in f for f in found)}
+
+
 def _shaped_spans(text: str) -> list[_Span]:
     spans: list[_Span] = []
+    present = _present_triggers(text)
     for priority, rule in enumerate(_RULES):
-        if rule.triggers and not any(t in text for t in rule.triggers):
+        if rule.triggers and not present.intersection(rule.triggers):
             continue
         for match in rule.regex.finditer(text):
             start = match.start()
