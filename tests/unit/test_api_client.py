@@ -178,9 +178,10 @@ async def test_retired_http_client_closes_when_its_last_stream_ends():
         client.configure(ApiConfig(base_url="http://127.0.0.1:9", api_key="k"))
         assert not old.is_closed  # still serving an in-flight stream
     assert old.is_closed
-    assert not client._http.is_closed
+    current = client._http
+    assert not current.is_closed
     await client.aclose()
-    assert client._http.is_closed
+    assert current.is_closed
 
 
 async def test_idle_retired_http_client_is_closed_on_next_use_or_aclose():

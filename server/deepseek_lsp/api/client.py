@@ -48,7 +48,7 @@ class DeepSeekClient:
         self._config = config
         self._endpoints = Endpoints.from_base_url(config.base_url)
         self._auth = Authenticator(config, clock)
-        self._http = self._new_http()
+        self._http_client: httpx.AsyncClient | None = None  # made on first use (SSL set-up is slow)
         self._leases: dict[httpx.AsyncClient, int] = {}
         self._retired: set[httpx.AsyncClient] = set()
 
@@ -56,6 +56,16 @@ class DeepSeekClient:
     def config(self) -> ApiConfig:
         """The configuration in force."""
         return self._config
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._http_client is None:
+            self._http_client = self._new_http()
+        return self._http_client
+
+    def warm_up(self) -> None:
+        """Build the HTTP client now (loading CA certificates takes tens of milliseconds)."""
+        _ = self._http
 
     @property
     def endpoints(self) -> Endpoints:
@@ -67,9 +77,10 @@ class DeepSeekClient:
         old, self._config = self._config, config
         self._endpoints = Endpoints.from_base_url(config.base_url)
         self._auth = Authenticator(config, self._clock)
-        if (old.base_url, old.timeout_seconds) != (config.base_url, config.timeout_seconds):
-            self._retire(self._http)
-            self._http = self._new_http()
+        changed = (old.base_url, old.timeout_seconds) != (config.base_url, config.timeout_seconds)
+        if changed and self._http_client is not None:
+            self._retire(self._http_client)
+            self._http_client = None
 
     def stream_fim(
         self,
@@ -135,10 +146,12 @@ class DeepSeekClient:
 
     async def aclose(self) -> None:
         """Close every HTTP client this object opened."""
-        self._retire(self._http)
+        http, self._http_client = self._http_client, None
+        if http is not None:
+            self._retire(http)
         await self._close_idle_retired()
-        if self._transport is not None:
-            await self._http.aclose()
+        if self._transport is not None and http is not None:
+            await http.aclose()
 
     def _stream(
         self,

@@ -12,6 +12,8 @@ import logging
 from typing import Any
 
 import attrs
+from cattrs.errors import ClassValidationError
+from cattrs.v import transform_error
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -53,6 +55,14 @@ class _Dropped:
     jsonrpc: str = "dropped"
 
 
+def _why(exc: BaseException) -> str:
+    """What was wrong with the params, as cattrs can say it ("required field missing @ $.x")."""
+    cause = exc.__cause__ or exc
+    if isinstance(cause, ClassValidationError):
+        return "; ".join(transform_error(cause, path="$"))
+    return str(cause)
+
+
 def _encoding_name(encoding: Any) -> str:
     value = getattr(encoding, "value", encoding)
     return str(value or "utf-16").lower()
@@ -79,8 +89,7 @@ class DeepSeekProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except Exception as exc:
             if "id" in data and "method" in data:
-                cause = exc.__cause__ or exc
-                error = JsonRpcInvalidParams(f"Invalid params for {data['method']}: {cause}")
+                error = JsonRpcInvalidParams(f"Invalid params for {data['method']}: {_why(exc)}")
                 self._send_response(data["id"], error=error.to_response_error())
             return _Dropped()
 

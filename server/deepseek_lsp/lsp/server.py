@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 
 from deepseek_lsp import __version__
@@ -124,9 +127,61 @@ class DeepSeekServer(LanguageServer):
             self.editor_config = section
             self.apply_settings()
 
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over pipes, reading stdin on the event loop.
+
+        pygls reads stdin through its thread pool: three hand-offs per message (two header
+        lines and the body), which a request pays on every keystroke. An asyncio pipe reader
+        has the same `readline`/`readexactly` interface and none of the hops.
+        """
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            pipe = stdin or sys.stdin.buffer
+            stream = asyncio.StreamReader(limit=2**26)
+            reader: Any = _EofTolerant(stream)
+            try:
+                await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), pipe)
+            except ValueError:  # a regular file on stdin: read it the slow way
+                reader = StdinAsyncReader(pipe, self.thread_pool)
+            await run_async(
+                stop_event=self._stop_event,
+                reader=reader,
+                protocol=self.protocol,
+                logger=log,
+                error_handler=self.report_server_error,
+            )
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("The editor closed the connection; shutting down.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log server errors instead of popping up "Error in server" in the editor."""
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
+
+
+class _EofTolerant:
+    """An asyncio.StreamReader whose `readexactly` returns what is left at EOF, as pygls expects."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self._reader = reader
+
+    async def readline(self) -> bytes:
+        return await self._reader.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self._reader.readexactly(n)
+        except asyncio.IncompleteReadError as exc:
+            return exc.partial
 
 
 def _roots(params: types.InitializeParams) -> tuple[str, ...]:
@@ -157,7 +212,8 @@ def create_server(
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: DeepSeekServer, params: types.InitializedParams) -> None:
-        """Pull the editor's configuration once the client is ready."""
+        """Pull the editor's configuration once the client is ready; get HTTP ready too."""
+        ls.client.warm_up()  # after the initialize answer, so start-up does not wait for it
         await ls.pull_configuration()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
