@@ -342,3 +342,43 @@ async def test_tcp_transport_serves_completion(fake):
             proc.kill()
             await proc.wait()
         await asyncio.wait_for(client.stop(), 10)
+
+
+async def test_typing_ahead_of_a_request_in_flight_joins_it_instead_of_re_asking(fake):
+    fake.script(FakeReply(text="a + b  # sum", first_token_delay=0.3))
+    async with lsp_session(fake) as client:
+        open_doc(client, URI, TEXT)
+        first_id, first = send_request(
+            client, types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, 3, 11)
+        )
+        await fake.wait_for_requests_async(1)
+        # a keystroke: VS Code sends the edit, cancels the pending request, asks again
+        type_text(client, URI, 2, 3, 11, "a")
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=first_id))
+        second = await client.text_document_inline_completion_async(
+            inline_params(URI, 3, 12, invoked=False)
+        )
+        assert [item.insert_text for item in second.items] == [" + b  # sum"]
+        with pytest.raises(JsonRpcException):
+            await first
+        (request,) = fim_requests(fake)
+        assert not request.hung_up
+        assert (await usage(client))["typedAheadHits"] == 1
+
+
+async def test_typing_something_else_hangs_up_the_request_in_flight(fake):
+    fake.script(
+        FakeReply(text="a + b", first_token_delay=0.3, chunk_delay=0.2), FakeReply(text="2")
+    )
+    async with lsp_session(fake) as client:
+        open_doc(client, URI, TEXT)
+        first_id, first = send_request(
+            client, types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, 3, 11)
+        )
+        await fake.wait_for_requests_async(1)
+        type_text(client, URI, 2, 0, 9, "x")  # the user went elsewhere: not an extension
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=first_id))
+        await client.text_document_inline_completion_async(inline_params(URI, 0, 10))
+        assert (await fake.wait_for_hangup_async(timeout=2.0)).hung_up
+        with pytest.raises(JsonRpcException):
+            await first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -268,3 +269,63 @@ async def test_finished_work_is_not_reused() -> None:
 
 async def test_superseded_is_not_a_cancelled_error() -> None:
     assert not issubclass(Superseded, asyncio.CancelledError)
+
+
+async def test_linger_keeps_abandoned_work_joinable_then_cancels_it() -> None:
+    scheduler = Scheduler(linger=0.05)
+    started = 0
+    release = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def work() -> str:
+        nonlocal started
+        started += 1
+        try:
+            await release.wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return "answer"
+
+    first = asyncio.ensure_future(scheduler.run("slot", "k", work))
+    await asyncio.sleep(0)
+    first.cancel()  # the editor cancelled the request: the work lingers
+    with contextlib.suppress(asyncio.CancelledError):
+        await first
+    assert scheduler.running("k") and not cancelled.is_set()
+    second = asyncio.ensure_future(scheduler.run("slot", "k", work))  # a follow-up joins it
+    await asyncio.sleep(0)
+    release.set()
+    assert await second == "answer"
+    assert started == 1
+
+    release.clear()
+    third = asyncio.ensure_future(scheduler.run("slot", "k2", work))
+    await asyncio.sleep(0)
+    third.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await third
+    await asyncio.wait_for(cancelled.wait(), 1.0)  # nobody joined: cancelled after the linger
+    assert not scheduler.running("k2")
+
+
+async def test_drop_ends_a_linger_at_once() -> None:
+    scheduler = Scheduler(linger=10.0)
+    cancelled = asyncio.Event()
+
+    async def work() -> str:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return ""
+
+    task = asyncio.ensure_future(scheduler.run("slot", "k", work))
+    await asyncio.sleep(0)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    scheduler.drop("k")
+    await asyncio.wait_for(cancelled.wait(), 1.0)
+    assert not scheduler.running("k")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +37,11 @@ ANCHOR_SUFFIX_CHARS = 128
 PROMPT_BUDGET_TOKENS = 1536
 SUFFIX_BUDGET_TOKENS = 384
 PAUSE_SECONDS = 60.0
+# After a keystroke cancels the request in flight, keep its stream open this long so the
+# next request can pick it up if the user typed what the answer is likely to start with.
+LINGER_SECONDS = 0.025
+JOIN_ANCHOR_CHARS = 256
+JOIN_MAX_TYPED = 64
 # An explicit request may wait out one short rate limit; an automatic one never waits.
 INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
 
@@ -47,6 +52,16 @@ class Suggestion:
 
     text: str
     source: Source
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    """The upstream request running for a slot, and the text around the cursor it was made at."""
+
+    prefix: str
+    suffix: str
+    key: str
+    work: Callable[[], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -77,7 +92,8 @@ class CompletionEngine:
         self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
         self._typed_ahead = TypedAhead()
         self._debounce = AdaptiveDebounce(timer=timer)
-        self._scheduler = Scheduler()
+        self._scheduler = Scheduler(linger=LINGER_SECONDS)
+        self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._paused_until = 0.0
         self._latency: float | None = None
 
@@ -165,24 +181,76 @@ class CompletionEngine:
         if rest:
             self.usage.typed_ahead_hits += 1
             return Suggestion(rest, "typed_ahead")
-        delay = 0.0
-        if trigger == "automatic":
-            delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+        retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
-            retry = INVOKED_RETRY if trigger == "invoked" else None
-            text = await self._scheduler.run(
-                (doc.uri, slot), prepared.key, lambda: self._fetch(prepared, retry), delay=delay
-            )
+            joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
+            if joined is not None:
+                return joined if doc.version == version else None
+            delay = 0.0
+            if trigger == "automatic":
+                delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+            work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
+            text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
             self.usage.cancelled += 1
             raise
-        if text:
-            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, text)
         if doc.version != version:
             return None  # the document moved on: never show a stale suggestion
         return Suggestion(text, "upstream") if text else None
+
+    async def _join_inflight(
+        self, doc: Document, slot: str, prefix: str, suffix: str, key: str
+    ) -> Suggestion | None:
+        """Typed-ahead against the request still in flight: wait for it instead of re-asking.
+
+        When the user typed a few characters since that request was made, its answer probably
+        starts with them; waiting costs nothing upstream, a new request costs a whole prompt.
+        """
+        entry = self._inflight.get((doc.uri, slot))
+        if entry is None or entry.key == key or not self._scheduler.running(entry.key):
+            return None
+        anchor = entry.prefix[-JOIN_ANCHOR_CHARS:]
+        at = prefix.rfind(anchor)
+        typed = len(prefix) - at - len(anchor)
+        if at < 0 or not 0 < typed <= JOIN_MAX_TYPED or suffix != entry.suffix:
+            self._scheduler.drop(entry.key)  # not an extension: stop paying for it now
+            return None
+        try:
+            await self._scheduler.run((doc.uri, slot), entry.key, entry.work)
+        except ApiError:
+            return None  # reported to whoever made it; this request goes upstream itself
+        rest = self._typed_ahead.lookup(doc.uri, prefix, suffix)
+        if not rest:
+            return None
+        self.usage.typed_ahead_hits += 1
+        return Suggestion(rest, "typed_ahead")
+
+    def _work(
+        self,
+        uri: str,
+        slot: str,
+        prefix: str,
+        suffix: str,
+        prepared: Prepared,
+        retry: RetryPolicy | None,
+    ) -> Callable[[], Awaitable[str]]:
+        """The upstream call, remembered for typed-ahead even if its requester has gone."""
+
+        async def work() -> str:
+            self._inflight[(uri, slot)] = entry
+            try:
+                text = await self._fetch(prepared, retry)
+            finally:
+                if self._inflight.get((uri, slot)) is entry:
+                    del self._inflight[(uri, slot)]
+            if text:
+                self._typed_ahead.remember(uri, prefix, suffix, text)
+            return text
+
+        entry = _InFlight(prefix, suffix, prepared.key, work)
+        return work
 
     async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
         """One upstream FIM call; the stream closes as soon as the answer is known."""

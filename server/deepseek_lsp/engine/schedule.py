@@ -9,6 +9,9 @@
 * The debounce delay is waited inside `run`, before any work starts: a request superseded while
   waiting never reaches upstream. When identical work is already in flight, the caller joins it
   without waiting: no new request would be made anyway.
+* With `linger`, work whose last waiter left is cancelled after that many seconds instead of at
+  once, so the request that follows a keystroke can join it (`run` with the same key) when the
+  user typed what the answer is likely to start with. `drop` cancels lingering work at once.
 """
 
 from __future__ import annotations
@@ -46,8 +49,11 @@ class _Ticket:
 class Scheduler:
     """Per-slot superseding, per-key sharing; `sleep` is injectable for tests."""
 
-    def __init__(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+    def __init__(
+        self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, linger: float = 0.0
+    ) -> None:
         self._sleep = sleep
+        self._linger = linger
         self._slots: dict[Hashable, _Ticket] = {}
         self._work: dict[Hashable, _Work] = {}
 
@@ -91,6 +97,16 @@ class Scheduler:
             previous.superseded.set_result(None)
         self._leave(previous)
 
+    def running(self, key: Hashable) -> bool:
+        """Whether work for `key` is in flight (and can still be joined)."""
+        return key in self._work
+
+    def drop(self, key: Hashable) -> None:
+        """Cancel the work for `key` now if nobody waits for it (ends a linger early)."""
+        work = self._work.get(key)
+        if work is not None and work.waiters == 0:
+            self._cancel(work)
+
     @property
     def in_flight(self) -> int:
         """How many distinct pieces of work are running."""
@@ -132,6 +148,13 @@ class Scheduler:
         ticket.left = True
         work.waiters -= 1
         if work.waiters == 0 and not work.task.done():
-            work.task.cancel()
-            if self._work.get(work.key) is work:
-                del self._work[work.key]  # a new caller must not join cancelled work
+            if self._linger > 0:
+                loop = asyncio.get_running_loop()
+                loop.call_later(self._linger, lambda: work.waiters == 0 and self._cancel(work))
+            else:
+                self._cancel(work)
+
+    def _cancel(self, work: _Work) -> None:
+        work.task.cancel()
+        if self._work.get(work.key) is work:
+            del self._work[work.key]  # a new caller must not join cancelled work
