@@ -54,7 +54,11 @@ def capabilities(
         ),
         text_document=types.TextDocumentClientCapabilities(
             inline_completion=types.InlineCompletionClientCapabilities(),
-            completion=types.CompletionClientCapabilities(),
+            completion=types.CompletionClientCapabilities(
+                completion_item=types.ClientCompletionItemOptions(
+                    documentation_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText]
+                )
+            ),
             code_action=types.CodeActionClientCapabilities(
                 resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
                 if resolve_edit

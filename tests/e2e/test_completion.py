@@ -382,3 +382,28 @@ async def test_typing_something_else_hangs_up_the_request_in_flight(fake):
         assert (await fake.wait_for_hangup_async(timeout=2.0)).hung_up
         with pytest.raises(JsonRpcException):
             await first
+
+
+async def test_prometheus_metrics_are_served_on_the_configured_port(fake):
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fake.script(FakeReply(text="a + b"))
+    async with lsp_session(fake, init_options={"metrics": {"port": port}}) as client:
+        open_doc(client, URI, TEXT)
+        await client.text_document_inline_completion_async(inline_params(URI, 3, 11))
+        await client.text_document_inline_completion_async(inline_params(URI, 3, 11))
+        async with httpx.AsyncClient() as http:
+            for _ in range(50):  # metrics start right after `initialized`
+                try:
+                    page = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+        assert "deepseek_lsp_requests_total 1" in page
+        assert "deepseek_lsp_cache_hits_total 1" in page
+        assert "# TYPE deepseek_lsp_completion_tokens_total counter" in page

@@ -88,8 +88,13 @@ def register(server: DeepSeekServer) -> None:
         suggestion = await suggest(ls, doc, pos, trigger, "completion")
         if suggestion is None:
             return types.CompletionList(is_incomplete=True, items=[])
-        snippets = ls.client_supports("text_document.completion.completion_item.snippet_support")
-        item = completion_item(doc, pos, client_pos, suggestion.text, snippets=snippets)
+        item_caps = "text_document.completion.completion_item"
+        snippets = ls.client_supports(f"{item_caps}.snippet_support")
+        formats = ls.client_capability(f"{item_caps}.documentation_format") or []
+        markdown = types.MarkupKind.Markdown in formats
+        item = completion_item(
+            doc, pos, client_pos, suggestion.text, snippets=snippets, markdown=markdown
+        )
         return types.CompletionList(is_incomplete=True, items=[item])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -147,6 +152,7 @@ def completion_item(
     text: str,
     *,
     snippets: bool = False,
+    markdown: bool = False,
 ) -> types.CompletionItem:
     """An item that replaces the word before the cursor, so clients' filtering keeps it.
 
@@ -172,7 +178,9 @@ def completion_item(
         detail="DeepSeek",
         documentation=types.MarkupContent(
             kind=types.MarkupKind.Markdown, value=f"```{doc.language_id}\n{word}{text}\n```"
-        ),
+        )
+        if markdown
+        else word + text,
         filter_text=word + text.split("\n", 1)[0],
         sort_text="0000",
         preselect=True,

@@ -22,6 +22,7 @@ from deepseek_lsp import __version__
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore
+from deepseek_lsp.engine.metrics import MetricsServer
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.settings import deepseek_section, load
@@ -50,6 +51,9 @@ class DeepSeekServer(LanguageServer):
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
         self.engine = CompletionEngine(self.settings, self.client)
         self.notifier = Notifier(self.window_show_message)
+        self.metrics = MetricsServer(self.engine.usage)
+        self._metrics_lock: asyncio.Lock | None = None
+        self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
 
     @property
@@ -95,18 +99,37 @@ class DeepSeekServer(LanguageServer):
         self.settings = settings
         self.client.configure(ApiConfig.from_settings(settings))
         self.engine.update_settings(settings)
+        if self._metrics_lock is not None:  # past `initialized`: follow the new port
+            task = asyncio.ensure_future(self.serve_metrics())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
         log.info(
             "settings applied: model %s, base URL %s", settings.completion.model, settings.base_url
         )
 
-    def client_supports(self, dotted: str) -> bool:
-        """True when the client declared the capability at `dotted` (attribute path)."""
+    async def serve_metrics(self) -> None:
+        """Serve Prometheus metrics when `metrics.port` is set; say so once if the port is taken."""
+        if self._metrics_lock is None:
+            self._metrics_lock = asyncio.Lock()
+        async with self._metrics_lock:
+            port = self.settings.metrics_port
+            try:
+                await self.metrics.serve(port)
+            except OSError as exc:
+                self.notifier.show("metrics", f"Cannot serve metrics on 127.0.0.1:{port}: {exc}.")
+
+    def client_capability(self, dotted: str) -> Any:
+        """The client's capability at `dotted` (attribute path), or None."""
         value: Any = self.client_capabilities
         for part in dotted.split("."):
             value = getattr(value, part, None)
             if value is None:
-                return False
-        return bool(value)
+                return None
+        return value
+
+    def client_supports(self, dotted: str) -> bool:
+        """True when the client declared the capability at `dotted`."""
+        return bool(self.client_capability(dotted))
 
     async def pull_configuration(self) -> None:
         """Ask the client for the `deepseek` section (if it can answer) and apply it."""
@@ -215,6 +238,7 @@ def create_server(
         """Pull the editor's configuration once the client is ready; get HTTP ready too."""
         ls.client.warm_up()  # after the initialize answer, so start-up does not wait for it
         await ls.pull_configuration()
+        await ls.serve_metrics()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -229,8 +253,9 @@ def create_server(
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:
-        """Close the connection pool."""
+        """Close the connection pool and the metrics endpoint."""
         await ls.client.aclose()
+        await ls.metrics.close()
 
     completion.register(server)
     actions.register(server)
