@@ -181,11 +181,11 @@ def test_doctor_reports_ok_and_problems(fake):
     assert "All good" in ok.stdout
     missing = run_cli(fake, "doctor", key=None)
     assert missing.returncode == 1
-    assert "DEEPSEEK_API_KEY" in missing.stdout
+    assert "DEEPSEEK_API_KEY" in missing.stderr
     fake.configure(valid_keys=["sk-other"])
     rejected = run_cli(fake, "doctor")
     assert rejected.returncode == 1
-    assert "401" in rejected.stdout
+    assert "401" in rejected.stderr
 
 
 def test_stdout_is_only_protocol_even_with_a_stray_print(tmp_path, fake):

@@ -11,7 +11,8 @@ from deepseek_lsp.settings import Settings, load
 
 
 def _say(mark: str, text: str) -> None:
-    print(f"{mark} {text}", file=sys.stdout, flush=True)
+    """Checks that pass go to stdout; problems to stderr, where scripts look for them."""
+    print(f"{mark} {text}", file=sys.stderr if mark == "✗" else sys.stdout, flush=True)
 
 
 async def _check(settings: Settings) -> tuple[list[str], list[str]]:
