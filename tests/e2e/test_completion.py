@@ -407,3 +407,24 @@ async def test_prometheus_metrics_are_served_on_the_configured_port(fake):
         assert "deepseek_lsp_requests_total 1" in page
         assert "deepseek_lsp_cache_hits_total 1" in page
         assert "# TYPE deepseek_lsp_completion_tokens_total counter" in page
+
+
+async def test_exclude_globs_follow_workspace_folder_changes(fake, tmp_path):
+    other = tmp_path / "other"
+    uri = (other / "secrets" / "keys.py").as_uri()
+    async with lsp_session(
+        fake, root=tmp_path / "first", init_options={"privacy": {"exclude": ["secrets/**"]}}
+    ) as client:
+        open_doc(client, uri, "KEY = ")
+        await client.text_document_inline_completion_async(inline_params(uri, 0, 6))
+        assert len(fim_requests(fake)) == 1  # outside every root: the relative glob cannot match
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri=other.as_uri(), name="other")], removed=[]
+                )
+            )
+        )
+        result = await client.text_document_inline_completion_async(inline_params(uri, 0, 6))
+        assert not result.items
+        assert len(fim_requests(fake)) == 1

@@ -251,6 +251,16 @@ def create_server(
             ls.apply_settings()
         await ls.pull_configuration()
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_workspace_folders(
+        ls: DeepSeekServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        """Keep workspace roots current (relative paths in prompts, exclude globs)."""
+        removed = {unquote(urlparse(f.uri).path) for f in params.event.removed}
+        added = [unquote(urlparse(f.uri).path) for f in params.event.added]
+        kept = [r for r in ls.workspace_roots if r not in removed]
+        ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
+
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:
         """Close the connection pool and the metrics endpoint."""
