@@ -111,7 +111,9 @@ def _interruptible(run: Callable[[], int]) -> int:
     try:
         return run()
     except KeyboardInterrupt:
-        print("deepseek-lsp: interrupted.", file=sys.stderr)
+        from deepseek_lsp.console import err
+
+        err("deepseek-lsp: interrupted.")
         return 130
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from pathlib import Path
 
 from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
+from deepseek_lsp.console import err, out
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.languages import language_for
@@ -25,10 +25,6 @@ OFFLINE_KEY = "sk-offline-fake"
 
 class UsageError(Exception):
     """Bad arguments: exit 2 with this sentence."""
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def parse_target(target: str) -> tuple[Path, int, int]:
@@ -72,14 +68,14 @@ def run_complete(target: str, *, show_prompt: bool = False, offline: bool = Fals
         doc = load_document(path)
         pos = cursor(doc, line, col, path)
     except UsageError as exc:
-        _err(f"deepseek-lsp: {exc}")
+        err(f"deepseek-lsp: {exc}")
         return 2
     env = dict(os.environ)
     settings, problems = load(env)
     for problem in problems:
-        _err(f"deepseek-lsp: {problem}")
+        err(f"deepseek-lsp: {problem}")
     if not offline and not settings.api_key and not settings.oauth2:
-        _err(
+        err(
             "deepseek-lsp: no DEEPSEEK_API_KEY set, so this runs against the built-in offline "
             "fake DeepSeek server (canned suggestions). Set the key for real ones."
         )
@@ -106,29 +102,29 @@ async def _complete(
     relpath = os.path.relpath(path.resolve(), Path.cwd())
     try:
         if engine.is_excluded(str(path.resolve()), (str(Path.cwd()),)):
-            _err(f"deepseek-lsp: {path} matches privacy.exclude; nothing was sent.")
+            err(f"deepseek-lsp: {path} matches privacy.exclude; nothing was sent.")
             return 1
         if show:
             prepared = engine.prepare(doc, pos, relpath)
-            _err(
+            err(
                 f"--- prompt ({len(prepared.request.prompt)} chars, "
                 f"model {prepared.request.model}, "
                 f"{prepared.redactions} secret(s) redacted) ---"
             )
-            _err(prepared.request.prompt + "<CURSOR>")
-            _err(f"--- suffix ({len(prepared.request.suffix)} chars) ---")
-            _err(prepared.request.suffix)
-            _err("--- end ---")
+            err(prepared.request.prompt + "<CURSOR>")
+            err(f"--- suffix ({len(prepared.request.suffix)} chars) ---")
+            err(prepared.request.suffix)
+            err("--- end ---")
         started = time.perf_counter()
         try:
             suggestion = await engine.complete(doc, pos, "invoked", workspace_relpath=relpath)
         except ApiError as exc:
-            _err(f"deepseek-lsp: {exc.message}")
+            err(f"deepseek-lsp: {exc.message}")
             return 1
         elapsed_ms = (time.perf_counter() - started) * 1000
-        print(suggestion.text if suggestion else "", flush=True)
+        out(suggestion.text if suggestion else "")
         u = engine.usage
-        _err(
+        err(
             f"{elapsed_ms:.0f} ms; tokens: prompt {u.prompt_tokens} "
             f"(cache hit {u.prompt_cache_hit_tokens}, miss {u.prompt_cache_miss_tokens}), "
             f"completion {u.completion_tokens}"

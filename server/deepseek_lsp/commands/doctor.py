@@ -7,12 +7,13 @@ import os
 import sys
 
 from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
+from deepseek_lsp.console import out
 from deepseek_lsp.settings import Settings, load
 
 
 def _say(mark: str, text: str) -> None:
     """Checks that pass go to stdout; problems to stderr, where scripts look for them."""
-    print(f"{mark} {text}", file=sys.stderr if mark == "✗" else sys.stdout, flush=True)
+    out(f"{mark} {text}", sys.stderr if mark == "✗" else sys.stdout)
 
 
 async def _check(settings: Settings) -> tuple[list[str], list[str]]:

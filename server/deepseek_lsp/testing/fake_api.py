@@ -218,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     server.start()
-    print(f"listening on {server.base_url}", flush=True)
+    from deepseek_lsp.console import out
+
+    out(f"listening on {server.base_url}")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
