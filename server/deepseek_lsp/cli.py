@@ -15,8 +15,6 @@ from typing import BinaryIO
 
 from deepseek_lsp import __version__
 
-OFFLINE_KEY = "sk-offline-fake"
-
 
 def _protect_stdout() -> BinaryIO:
     """Keep a private handle on fd 1 for the protocol; send fd 1 and sys.stdout to stderr.
@@ -119,32 +117,21 @@ def _interruptible(run: Callable[[], int]) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     protocol_out = None if args.tcp else _protect_stdout()
+    from deepseek_lsp.commands.offline import offline_api
     from deepseek_lsp.lsp.server import create_server
 
-    env = dict(os.environ)
-    forced = None
-    fake = None
-    if args.offline:
-        from deepseek_lsp.testing.fake_api import FakeDeepSeek
-
-        fake = FakeDeepSeek()
-        fake.start()
-        forced = {"baseUrl": fake.base_url, "apiKey": OFFLINE_KEY}
-        logging.getLogger(__name__).warning(
-            "offline mode: suggestions come from the built-in fake DeepSeek server at %s",
-            fake.base_url,
-        )
-    server = create_server(env, forced)
-    logging.getLogger(__name__).info(
-        "deepseek-lsp %s starting (%s)", __version__, "tcp" if args.tcp else "stdio"
-    )
-    try:
+    log = logging.getLogger(__name__)
+    with offline_api(args.offline) as forced:
+        if forced:
+            log.warning(
+                "offline mode: suggestions come from the built-in fake DeepSeek server at %s",
+                forced["baseUrl"],
+            )
+        server = create_server(dict(os.environ), forced)
+        log.info("deepseek-lsp %s starting (%s)", __version__, "tcp" if args.tcp else "stdio")
         if args.tcp:
             server.start_tcp(args.host, args.port)
         else:
             assert protocol_out is not None
             server.start_io(sys.stdin.buffer, protocol_out)
-    finally:
-        if fake is not None:
-            fake.stop()
     return 0

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
+from deepseek_lsp.commands.offline import offline_api
 from deepseek_lsp.console import err, out
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document
@@ -20,7 +21,6 @@ from deepseek_lsp.engine.languages import language_for
 from deepseek_lsp.settings import Settings, load
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-OFFLINE_KEY = "sk-offline-fake"
 
 
 class UsageError(Exception):
@@ -80,18 +80,10 @@ def run_complete(target: str, *, show_prompt: bool = False, offline: bool = Fals
             "fake DeepSeek server (canned suggestions). Set the key for real ones."
         )
         offline = True
-    fake = None
-    if offline:
-        from deepseek_lsp.testing.fake_api import FakeDeepSeek
-
-        fake = FakeDeepSeek()
-        fake.start()
-        settings, _ = load(env, {"baseUrl": fake.base_url, "apiKey": OFFLINE_KEY})
-    try:
+    with offline_api(offline) as forced:
+        if forced:
+            settings, _ = load(env, forced)
         return asyncio.run(_complete(settings, doc, pos, path, show_prompt))
-    finally:
-        if fake is not None:
-            fake.stop()
 
 
 async def _complete(

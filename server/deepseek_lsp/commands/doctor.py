@@ -7,6 +7,7 @@ import os
 import sys
 
 from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
+from deepseek_lsp.commands.offline import offline_api
 from deepseek_lsp.console import out
 from deepseek_lsp.settings import Settings, load
 
@@ -68,21 +69,11 @@ async def _check(settings: Settings) -> tuple[list[str], list[str]]:
 
 def run_doctor(*, offline: bool = False) -> int:
     """Print each check, then a verdict; exit 1 on any problem."""
-    env = dict(os.environ)
-    fake = None
-    if offline:
-        from deepseek_lsp.testing.fake_api import FakeDeepSeek
-
-        fake = FakeDeepSeek()
-        fake.start()
-        env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY="sk-offline-fake")
-        _say("·", "offline: checking the built-in fake DeepSeek server")
-    settings, setting_problems = load(env)
-    try:
+    with offline_api(offline) as forced:
+        if forced:
+            _say("·", "offline: checking the built-in fake DeepSeek server")
+        settings, setting_problems = load(dict(os.environ), forced)
         problems, warnings = asyncio.run(_check(settings))
-    finally:
-        if fake is not None:
-            fake.stop()
     problems = setting_problems + problems
     for warning in warnings:
         _say("!", warning)

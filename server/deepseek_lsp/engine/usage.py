@@ -33,7 +33,12 @@ class UsageCounters:
 
     def to_json(self) -> dict[str, int]:
         """The camelCase shape of PROTOCOL.md's `deepseek/usage` result."""
-        return {_camel(key): value for key, value in asdict(self).items()}
+        return camel_case(self)
+
+
+def camel_case(counters: Any) -> dict[str, int]:
+    """A dataclass of counters as a camelCase JSON object (usage here, or an API `Usage`)."""
+    return {_camel(key): value for key, value in asdict(counters).items()}
 
 
 def _camel(name: str) -> str:

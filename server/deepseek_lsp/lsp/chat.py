@@ -16,6 +16,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from deepseek_lsp.api import ApiError
 from deepseek_lsp.engine import chat as engine
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.usage import camel_case
 from deepseek_lsp.lsp import protocol
 from deepseek_lsp.lsp.actions import REQUEST_FAILED, selection_of
 from deepseek_lsp.lsp.server import DeepSeekServer
@@ -48,7 +49,6 @@ def _parse(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
     if command is not None and not isinstance(command, str):
         raise JsonRpcInvalidParams("deepseek/chat command must be a string.")
     doc: Document | None = None
-    selection_text = None
     rng = None
     text_document = params.get("textDocument")
     if isinstance(text_document, Mapping) and isinstance(text_document.get("uri"), str):
@@ -59,37 +59,13 @@ def _parse(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
             except Exception as exc:
                 raise JsonRpcInvalidParams(f"deepseek/chat range is invalid: {exc}") from None
             rng = selection_of(doc, lsp_range)
-            selection_text = _text_between(doc, rng)
     return {
         "message": params["message"],
         "command": command.lstrip("/") if command else None,
         "history": history,
         "document": doc,
         "range": rng,
-        "selection": selection_text or None,
         "token": params.get("partialResultToken"),
-    }
-
-
-def _text_between(doc: Document, rng: tuple[tuple[int, int], tuple[int, int]]) -> str:
-    (first, first_col), (last, last_col) = sorted(rng)
-    if first == last:
-        return doc.line(first)[first_col:last_col]
-    lines = [doc.line(first)[first_col:]]
-    lines += [doc.line(n) for n in range(first + 1, last)]
-    lines.append(doc.line(last)[:last_col])
-    return "\n".join(lines)
-
-
-def _usage(usage: Any) -> dict[str, int] | None:
-    if usage is None:
-        return None
-    return {
-        "promptTokens": usage.prompt_tokens,
-        "completionTokens": usage.completion_tokens,
-        "promptCacheHitTokens": usage.prompt_cache_hit_tokens,
-        "promptCacheMissTokens": usage.prompt_cache_miss_tokens,
-        "reasoningTokens": usage.reasoning_tokens,
     }
 
 
@@ -107,7 +83,7 @@ def register(server: DeepSeekServer) -> None:
                 request["message"],
                 command=request["command"],
                 history=request["history"],
-                selection=request["selection"],
+                selection=None,  # the engine reads the range (or the enclosing function)
                 document=request["document"],
                 range=request["range"],
                 on_delta=_streamer(ls, request["token"], "delta"),
@@ -121,6 +97,6 @@ def register(server: DeepSeekServer) -> None:
         answer: dict[str, Any] = {"text": result.text}
         if result.reasoning:
             answer["reasoning"] = result.reasoning
-        if (usage := _usage(result.usage)) is not None:
-            answer["usage"] = usage
+        if result.usage is not None:
+            answer["usage"] = camel_case(result.usage)
         return answer

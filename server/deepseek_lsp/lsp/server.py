@@ -12,7 +12,6 @@ import sys
 import threading
 from collections.abc import Mapping
 from typing import Any, BinaryIO
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
@@ -23,6 +22,7 @@ from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore
 from deepseek_lsp.engine.metrics import MetricsServer
+from deepseek_lsp.engine.testfiles import uri_to_path
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.settings import deepseek_section, load
@@ -74,7 +74,7 @@ class DeepSeekServer(LanguageServer):
 
     def relpath(self, uri: str) -> str:
         """Workspace-relative path of a document, for the prompt header and exclude globs."""
-        path = unquote(urlparse(uri).path) if uri.startswith("file:") else uri
+        path = uri_to_path(uri)
         for root in self.workspace_roots:
             if path.startswith(root.rstrip("/") + "/"):
                 return path[len(root.rstrip("/")) + 1 :]
@@ -211,7 +211,7 @@ def _roots(params: types.InitializeParams) -> tuple[str, ...]:
     uris = [f.uri for f in params.workspace_folders or []]
     if params.root_uri:
         uris.append(params.root_uri)
-    paths = [unquote(urlparse(u).path) for u in uris]
+    paths = [uri_to_path(u) for u in uris]
     if params.root_path:
         paths.append(params.root_path)
     return tuple(dict.fromkeys(p for p in paths if p))
@@ -256,8 +256,8 @@ def create_server(
         ls: DeepSeekServer, params: types.DidChangeWorkspaceFoldersParams
     ) -> None:
         """Keep workspace roots current (relative paths in prompts, exclude globs)."""
-        removed = {unquote(urlparse(f.uri).path) for f in params.event.removed}
-        added = [unquote(urlparse(f.uri).path) for f in params.event.added]
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        added = [uri_to_path(f.uri) for f in params.event.added]
         kept = [r for r in ls.workspace_roots if r not in removed]
         ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
 
