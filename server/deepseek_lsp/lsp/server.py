@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from typing import Any, BinaryIO
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 
 from deepseek_lsp import __version__
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
-from deepseek_lsp.engine.document import Document, DocumentStore
+from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
 from deepseek_lsp.engine.metrics import MetricsServer
 from deepseek_lsp.engine.testfiles import uri_to_path
 from deepseek_lsp.lsp.messages import Notifier
@@ -63,10 +64,6 @@ class DeepSeekServer(LanguageServer):
 
     def document(self, uri: str) -> Document:
         """The open document, or a JSON-RPC error the client can read."""
-        from pygls.exceptions import JsonRpcInvalidParams
-
-        from deepseek_lsp.engine.document import UnknownDocument
-
         try:
             return self.documents.get(uri)
         except UnknownDocument:
