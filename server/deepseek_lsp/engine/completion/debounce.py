@@ -1,5 +1,10 @@
 """How long an automatic completion request waits for the next keystroke (`completion.debounceMs`).
 
+The delay is counted from the document's last change, not from the request: the debounce exists
+to wait for the next keystroke, so a request that comes after a pause (a cursor move, a new line
+after a pause, a request right after `didOpen`) goes upstream at once, and one that comes in the
+middle of a burst waits only what is left of the delay (`remaining`).
+
 A number fixes the delay. `"auto"` adapts to the typist, per document:
 
 * inside a burst of typing, wait a little longer than the user's slower gaps between keys
@@ -61,6 +66,19 @@ class AdaptiveDebounce:
         if upstream_latency is not None and upstream_latency > SLOW_UPSTREAM:
             base = min(base + SLOW_UPSTREAM_EXTRA, MAX_DELAY)
         return base
+
+    def remaining(
+        self,
+        uri: str,
+        setting: int | Literal["auto"],
+        upstream_latency: float | None = None,
+    ) -> float:
+        """Seconds still to wait: the delay minus the time since the last change (0 if none)."""
+        times = self._keys.get(uri)
+        if not times:
+            return 0.0  # never edited since it was opened: no keystroke to wait for
+        since = self._timer() - times[-1]
+        return max(0.0, self.delay(uri, setting, upstream_latency) - since)
 
     def _typing_delay(self, uri: str) -> float:
         times = self._keys.get(uri)

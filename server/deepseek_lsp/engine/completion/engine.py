@@ -190,7 +190,7 @@ class CompletionEngine:
                 return joined if doc.version == version else None
             delay = 0.0
             if trigger == "automatic":
-                delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+                delay = self._debounce.remaining(doc.uri, s.completion.debounce_ms, self._latency)
             work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
             text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:

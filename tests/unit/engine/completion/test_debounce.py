@@ -112,3 +112,34 @@ def test_documents_are_separate_and_forgettable() -> None:
     assert debounce.delay("file:///other.py", "auto", None) == DEFAULT_DELAY
     debounce.forget(URI)
     assert debounce.delay(URI, "auto", None) == DEFAULT_DELAY
+
+
+def test_no_change_since_open_means_no_wait() -> None:
+    debounce = AdaptiveDebounce(timer=Clock())
+    assert debounce.remaining(URI, "auto", None) == 0.0
+    assert debounce.remaining(URI, 250, None) == 0.0
+
+
+def test_wait_is_counted_from_the_last_change() -> None:
+    clock = Clock()
+    debounce = AdaptiveDebounce(timer=clock)
+    debounce.record_keystroke(URI)
+    clock.now += 0.1
+    assert debounce.remaining(URI, 250, None) == pytest.approx(0.15)
+    assert debounce.remaining(URI, "auto", None) == pytest.approx(DEFAULT_DELAY - 0.1)
+
+
+def test_a_request_after_a_pause_goes_at_once() -> None:
+    clock = Clock()
+    debounce = AdaptiveDebounce(timer=clock)
+    type_keys(debounce, clock, [0.10, 0.09, 0.11, 0.10])
+    clock.now += 0.4
+    assert debounce.remaining(URI, "auto", None) == 0.0
+    assert debounce.remaining(URI, 300, 5.0) == 0.0
+
+
+def test_a_request_in_a_burst_waits_the_whole_delay() -> None:
+    clock = Clock()
+    debounce = AdaptiveDebounce(timer=clock)
+    type_keys(debounce, clock, [0.03] * 6)
+    assert debounce.remaining(URI, "auto", None) == debounce.delay(URI, "auto", None) > 0
