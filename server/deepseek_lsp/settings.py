@@ -54,6 +54,8 @@ class CompletionSettings:
     max_tokens: int = 128
     temperature: float = 0.0
     fallback_models: tuple[str, ...] = ()
+    # issue 13: after an accept, ask for the next suggestion at once
+    speculative: bool = True
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "completion.maxTokens": (("completion", "max_tokens"), _int_in(1, 4096)),
     "completion.temperature": (("completion", "temperature"), _float_in(0.0, 2.0)),
     "completion.fallbackModels": (("completion", "fallback_models"), _strings),
+    "completion.speculative": (("completion", "speculative"), _bool),
     "chat.model": (("chat", "model"), _string),
     "chat.thinking": (("chat", "thinking"), _bool),
     "chat.maxTokens": (("chat", "max_tokens"), _int_in(1, 393_216)),

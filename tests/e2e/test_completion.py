@@ -259,7 +259,8 @@ async def test_completion_item_replaces_word_before_cursor(fake):
 
 async def test_show_and_accept_notifications_are_counted(fake):
     fake.script(FakeReply(text="a + b"))
-    async with lsp_session(fake) as client:
+    off = {"completion": {"speculative": False}}  # tests/e2e/test_speculative.py has it on
+    async with lsp_session(fake, init_options=off) as client:
         open_doc(client, URI, TEXT)
         result = await client.text_document_inline_completion_async(inline_params(URI, 3, 11))
         item = result.items[0]

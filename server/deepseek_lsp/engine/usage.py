@@ -21,6 +21,8 @@ class UsageCounters:
     completion_tokens: int = 0
     shown: int = 0
     accepted: int = 0
+    speculative_requests: int = 0  # upstream requests made ahead of an expected request
+    speculative_used: int = 0  # requests answered by a speculative request's answer
 
     def add_tokens(self, usage: Any) -> None:
         """Add an API `Usage` (or None when the stream carried none)."""
@@ -31,9 +33,14 @@ class UsageCounters:
         self.prompt_cache_miss_tokens += usage.prompt_cache_miss_tokens or 0
         self.completion_tokens += usage.completion_tokens or 0
 
-    def to_json(self) -> dict[str, int]:
+    def to_json(self) -> dict[str, Any]:
         """The camelCase shape of PROTOCOL.md's `deepseek/usage` result."""
-        return camel_case(self)
+        out: dict[str, Any] = camel_case(self)
+        out["speculative"] = {
+            "requests": out.pop("speculativeRequests"),
+            "used": out.pop("speculativeUsed"),
+        }
+        return out
 
 
 def camel_case(counters: Any) -> dict[str, int]:

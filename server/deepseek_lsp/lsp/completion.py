@@ -68,7 +68,9 @@ def register(server: DeepSeekServer) -> None:
             insert_text=suggestion.text,
             range=types.Range(client_pos, client_pos),
             command=types.Command(
-                title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=[suggestion.source]
+                title="DeepSeek: accepted",
+                command=ACCEPT_COMMAND,
+                arguments=[suggestion.source, doc.uri],
             ),
         )
         return types.InlineCompletionList(items=[item])
@@ -99,8 +101,9 @@ def register(server: DeepSeekServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: DeepSeekServer, params: types.DidChangeTextDocumentParams) -> None:
-        """A keystroke: feeds the adaptive debounce (the text itself is in our store already)."""
-        ls.engine.document_changed(params.text_document.uri)
+        """A keystroke: feeds the debounce, may drop a speculation (the store has the text)."""
+        uri = params.text_document.uri
+        ls.engine.document_changed(uri, ls.documents.get(uri) if uri in ls.documents else None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DeepSeekServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -109,8 +112,9 @@ def register(server: DeepSeekServer) -> None:
 
     @server.command(ACCEPT_COMMAND)
     def accept_completion(ls: DeepSeekServer, *args: Any) -> None:
-        """Telemetry: the user accepted a suggestion."""
-        ls.engine.usage.accepted += 1
+        """The user accepted a suggestion (arguments `[source, uri]`): count it, speculate."""
+        uri = args[1] if len(args) > 1 and isinstance(args[1], str) else None
+        ls.engine.suggestion_accepted(_open_document(ls, uri))
 
     @server.feature(protocol.USAGE)
     def usage(ls: DeepSeekServer, params: Any) -> dict[str, int]:
@@ -120,12 +124,44 @@ def register(server: DeepSeekServer) -> None:
     @server.feature(protocol.DID_SHOW_COMPLETION)
     def did_show(ls: DeepSeekServer, params: Any) -> None:
         """Telemetry: a suggestion was shown."""
-        ls.engine.usage.shown += 1
+        ls.engine.suggestion_shown()
 
     @server.feature(protocol.DID_PARTIALLY_ACCEPT_COMPLETION)
     def did_partially_accept(ls: DeepSeekServer, params: Any) -> None:
-        """Telemetry: part of a suggestion was accepted (a word or a line)."""
-        ls.engine.usage.accepted += 1
+        """Part of a suggestion was accepted (a word or a line); all of it counts as an accept.
+
+        The rest of a partly accepted suggestion is served by typed-ahead, so only an accept
+        that took the whole text speculates.
+        """
+        item, length = _accepted_item(params)
+        text = item.get("insertText") if isinstance(item, dict) else None
+        whole = isinstance(text, str) and isinstance(length, int) and length >= len(text)
+        uri = _item_uri(item)
+        ls.engine.suggestion_accepted(_open_document(ls, uri) if whole else None, whole=whole)
+
+
+def _open_document(ls: DeepSeekServer, uri: str | None) -> Document | None:
+    """The open document for `uri` (or for the last suggestion served), if any."""
+    if uri is None:
+        served = ls.engine.last_served()
+        uri = served.uri if served is not None else None
+    return ls.documents.get(uri) if uri is not None and uri in ls.documents else None
+
+
+def _accepted_item(params: Any) -> tuple[Any, Any]:
+    """`{item, acceptedLength}` of a partial accept, as plain JSON."""
+    if not isinstance(params, dict):
+        return None, None
+    return params.get("item"), params.get("acceptedLength")
+
+
+def _item_uri(item: Any) -> str | None:
+    """The document URI our accept command carries in an item, if it is there."""
+    command = item.get("command") if isinstance(item, dict) else None
+    args = command.get("arguments") if isinstance(command, dict) else None
+    return (
+        args[1] if isinstance(args, list) and len(args) > 1 and isinstance(args[1], str) else None
+    )
 
 
 def escape_snippet(text: str) -> str:
@@ -189,6 +225,6 @@ def completion_item(
         else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(range=types.Range(start, client_pos), new_text=new_text),
         command=types.Command(
-            title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=["completion"]
+            title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=["completion", doc.uri]
         ),
     )

@@ -1,3 +1,5 @@
+from dataclasses import fields
+
 import httpx
 
 from deepseek_lsp.engine.usage import UsageCounters
@@ -9,7 +11,8 @@ def test_render_has_every_counter_in_prometheus_format():
     page = render(usage)
     assert "deepseek_lsp_requests_total 3\n" in page
     assert "deepseek_lsp_prompt_cache_hit_tokens_total 640\n" in page
-    assert page.count("# TYPE ") == len(usage.to_json())
+    assert page.count("# TYPE ") == len(fields(usage))
+    assert "deepseek_lsp_speculative_requests_total 0\n" in page
 
 
 async def test_server_serves_metrics_and_404_and_moves_ports():

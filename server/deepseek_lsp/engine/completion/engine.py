@@ -9,6 +9,7 @@ the moment nobody wants it, then postprocessing. Used by the language server and
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,8 @@ from deepseek_lsp.engine.completion import prompt as fim_prompt
 from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
+from deepseek_lsp.engine.completion.speculative import SLOT as SPECULATIVE_SLOT
+from deepseek_lsp.engine.completion.speculative import Live, Served, Speculations
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.usage import UsageCounters
@@ -96,6 +99,7 @@ class CompletionEngine:
         self._debounce = AdaptiveDebounce(timer=timer)
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
         self._inflight: dict[tuple[str, str], _InFlight] = {}
+        self._spec = Speculations()
         self._paused_until = 0.0
         self._latency: float | None = None
 
@@ -106,14 +110,73 @@ class CompletionEngine:
         self.settings = settings
         self._paused_until = 0.0
 
-    def document_changed(self, uri: str) -> None:
-        """Record a keystroke, for the adaptive debounce."""
+    def document_changed(self, uri: str, doc: Document | None = None) -> None:
+        """Record a keystroke (adaptive debounce); drop a speculation the edit made pointless."""
         self._debounce.record_keystroke(uri)
+        if doc is not None:
+            self._cancel_speculation(self._spec.stale(doc))
 
     def document_closed(self, uri: str) -> None:
         """Drop per-document state."""
         self._typed_ahead.forget(uri)
         self._debounce.forget(uri)
+        self._cancel_speculation(self._spec.forget(uri))
+
+    def last_served(self) -> Served | None:
+        """The suggestion answered last, in any document (for accepts that do not say where)."""
+        return self._spec.last_served()
+
+    def suggestion_shown(self) -> None:
+        """Telemetry: a suggestion was shown."""
+        self.usage.shown += 1
+        self._spec.gate.shown()
+
+    def suggestion_accepted(self, doc: Document | None, *, whole: bool = True) -> None:
+        """Telemetry: a suggestion was accepted; after a whole one, ask for the next at once."""
+        self.usage.accepted += 1
+        self._spec.gate.accepted()
+        if whole and doc is not None:
+            self.speculate(doc)
+
+    def speculate(self, doc: Document) -> asyncio.Future[None] | None:
+        """Ask now for the suggestion after the one last served for `doc`, as if accepted.
+
+        Skipped when disabled, when recent suggestions were not being accepted, and when the
+        document has moved on to something else.
+        """
+        served = self._spec.last_served(doc.uri)
+        if served is None or not self.settings.completion.speculative:
+            return None
+        target = self._spec.target(doc, served) if self._spec.gate.allows() else None
+        if target is None:
+            return None
+        self._cancel_speculation(self._spec.live(doc.uri))
+        task = asyncio.ensure_future(self._speculative(target, served))
+        self._spec.start(served, task)
+        return task
+
+    async def _speculative(self, doc: Document, served: Served) -> None:
+        try:
+            await self.complete(
+                doc,
+                served.after,
+                "automatic",
+                slot=SPECULATIVE_SLOT,
+                workspace_relpath=served.relpath,
+                workspace_roots=served.roots,
+                speculative=True,
+            )
+        except ApiError as exc:
+            log.debug("speculative request failed: %s", exc.message)
+
+    def _cancel_speculation(self, live: Live | None) -> None:
+        """Stop a speculation now: its caller leaves and its stream is closed."""
+        if live is None:
+            return
+        live.task.cancel()
+        self._scheduler.supersede((live.served.uri, SPECULATIVE_SLOT))
+        for key in live.keys:
+            self._scheduler.drop(key)
 
     def prepare(
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
@@ -161,8 +224,14 @@ class CompletionEngine:
         slot: str = "inline",
         workspace_relpath: str | None = None,
         workspace_roots: tuple[str, ...] = (),
+        speculative: bool = False,
     ) -> Suggestion | None:
-        """The suggestion for `pos`, or None. Raises ApiError for the caller to report."""
+        """The suggestion for `pos`, or None. Raises ApiError for the caller to report.
+
+        `speculative` asks ahead of a request expected to follow (see `speculate`): the same path
+        as an automatic request, without the debounce, and nothing is asked when the answer is
+        already known (cache, typed-ahead).
+        """
         s = self.settings
         if not s.completion.enabled or self.is_excluded(doc.uri, workspace_roots):
             return None
@@ -174,33 +243,61 @@ class CompletionEngine:
         if "\0" in raw_prefix or "\0" in raw_suffix:
             return None  # a binary file: nothing sensible to complete, nothing to send
         prepared = self.prepare(doc, pos, workspace_relpath)
+        served = Served(
+            doc.uri, version, doc.clamp(pos), "", raw_prefix, raw_suffix,
+            workspace_relpath, workspace_roots,
+        )  # fmt: skip
         cached = self._cache.get(prepared.key)
         if cached is not None:
+            if speculative:
+                return None
             self.usage.cache_hits += 1
+            self.usage.speculative_used += self._spec.used(prepared.key)
             self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, cached)
-            return Suggestion(cached, "cache") if cached else None
+            return self._answer(served, cached, "cache")
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
+            if speculative:
+                return None
             self.usage.typed_ahead_hits += 1
-            return Suggestion(rest, "typed_ahead")
+            return self._answer(served, rest, "typed_ahead")
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
             joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
             if joined is not None:
-                return joined if doc.version == version else None
+                return self._answer(served, joined.text, joined.source, doc.version == version)
             delay = 0.0
-            if trigger == "automatic":
+            if speculative:
+                self._note_speculative(doc.uri, prepared.key)
+            elif trigger == "automatic":
                 delay = self._debounce.remaining(doc.uri, s.completion.debounce_ms, self._latency)
+            if not speculative and self._scheduler.running(prepared.key):
+                self.usage.speculative_used += self._spec.used(prepared.key)
             work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
             text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
-            self.usage.cancelled += 1
+            self.usage.cancelled += not speculative
             raise
-        if doc.version != version:
+        if doc.version != version or speculative:
             return None  # the document moved on: never show a stale suggestion
-        return Suggestion(text, "upstream") if text else None
+        return self._answer(served, text, "upstream")
+
+    def _answer(
+        self, served: Served, text: str, source: Source, current: bool = True
+    ) -> Suggestion | None:
+        """The suggestion to show, remembered as the one served for its document."""
+        if not text or not current:
+            return None
+        self._spec.served(dataclasses.replace(served, text=text))
+        return Suggestion(text, source)
+
+    def _note_speculative(self, uri: str, key: str) -> None:
+        """Count a speculative request, unless identical work is already in flight."""
+        if not self._scheduler.running(key):
+            self.usage.speculative_requests += 1
+            self._spec.note_key(uri, key)
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
