@@ -190,7 +190,9 @@ async def hits(client: LspClient, fake: FakeDeepSeek, doc: Doc, repeats: int) ->
         got = items(reply.result)
         out.wrong_text += not got or got[0]["insertText"] != text[k:]
     after = await usage(client)
-    out.usage_delta = {k: after[k] - usage_before.get(k, 0) for k in after}
+    out.usage_delta = {
+        k: v - usage_before.get(k, 0) for k, v in after.items() if isinstance(v, int)
+    }
     out.upstream_during = len(fake.requests) - before
     return out
 

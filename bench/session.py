@@ -111,7 +111,9 @@ class Session:
         self.result.seconds = loop.time() - started
         records = (await settled(self.fake, len(self.fake.requests)))[first:]
         after = await usage(self.client)
-        self.result.usage_delta = {k: after[k] - usage_before.get(k, 0) for k in after}
+        self.result.usage_delta = {
+            k: v - usage_before.get(k, 0) for k, v in after.items() if isinstance(v, int)
+        }
         self.result.keystrokes = len(keys)
         self._upstream(records)
         return self.result
