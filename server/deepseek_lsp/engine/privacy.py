@@ -21,6 +21,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import unquote, urlparse
 
 # --- exclusion globs ----------------------------------------------------------------------------
@@ -331,3 +332,41 @@ def _assignment_kind(name: str) -> str:
     if "aws" in lowered and "secret" in lowered:
         return "aws-secret-key"
     return "password" if "pass" in lowered or "pwd" in lowered else "secret"
+
+
+# --- redaction in pieces: the unchanged lines of a prompt are redacted once --------------------
+
+# Rules whose matches may cross a line break (`.*?` over a PEM body, `\s*` before a value).
+# Every other rule, and every assignment, matches inside one line; a rule added later counts as
+# line-crossing until it is listed in _LINE_LOCAL_KINDS.
+_LINE_LOCAL_KINDS = frozenset(
+    rule.kind
+    for rule in _RULES
+    if rule.kind not in {"private-key", "gcp-private-key", "bearer-token"}
+)
+_LINE_CROSSING_TRIGGERS = tuple(
+    sorted({t for r in _RULES if r.kind not in _LINE_LOCAL_KINDS for t in r.triggers or ("",)})
+)
+
+
+def redact_lines(head: str, tail: str, *, cached: Literal["head", "tail"]) -> Redaction:
+    """`redact(head + tail)`, where `head` is whole lines, redacting the `cached` piece once.
+
+    A prompt changes at its end while the user types (the suffix at its start): the other piece
+    is the same for every keystroke on a line. When nothing in the text can start a
+    line-crossing credential, each credential lies inside one line and the pieces can be redacted
+    apart; otherwise the whole text is redacted as one.
+    """
+    if (head and not head.endswith("\n")) or any(
+        trigger in head or trigger in tail for trigger in _LINE_CROSSING_TRIGGERS
+    ):
+        return redact(head + tail)
+    first = _redact_cached(head) if cached == "head" else redact(head)
+    second = _redact_cached(tail) if cached == "tail" else redact(tail)
+    if not first.count and not second.count:
+        return Redaction(head + tail, 0, ())
+    kinds = tuple(dict.fromkeys(first.kinds + second.kinds))
+    return Redaction(first.text + second.text, first.count + second.count, kinds)
+
+
+_redact_cached = functools.lru_cache(maxsize=32)(redact)

@@ -5,6 +5,7 @@ Fake secrets are assembled from pieces so that no scanner mistakes this file for
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
@@ -292,3 +293,41 @@ def test_redaction_is_fast() -> None:
         redact(text)
     average = (time.perf_counter() - start) / runs
     assert average < 0.003, f"{average * 1000:.2f} ms per 6 KB prompt"  # typically ~0.3 ms
+
+
+def _pieces_texts() -> list[str]:
+    """Every secret sample and some clean code, mixed into multi-line prompts."""
+    from deepseek_lsp.engine.privacy import _RULES
+
+    assert _RULES  # the samples below cover the rule table
+    clean = ["def f(x):", "    return x + 1", "", "token = get_token()", "x = {'a': 1}"]
+    samples = [text for _kind, text, _secret in SECRETS]
+    rng = random.Random(5)
+    texts = []
+    for _ in range(60):
+        lines = rng.sample(samples, 3) + rng.sample(clean, 3)
+        rng.shuffle(lines)
+        texts.append("\n".join(lines) + rng.choice(["", "\n", "\n    pass"]))
+    return texts
+
+
+def test_redacting_in_pieces_is_redacting_the_whole() -> None:
+    from deepseek_lsp.engine.privacy import redact_lines
+
+    for text in _pieces_texts():
+        cuts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        for cut in cuts:
+            for cached in ("head", "tail"):
+                whole = redact(text)
+                pieces = redact_lines(text[:cut], text[cut:], cached=cached)
+                assert (pieces.text, pieces.count) == (whole.text, whole.count), (text, cut)
+                assert set(pieces.kinds) == set(whole.kinds)
+
+
+def test_a_pem_block_cut_by_the_pieces_is_still_redacted() -> None:
+    from deepseek_lsp.engine.privacy import redact_lines
+
+    head = "key = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA" + B64 + "\n"
+    tail = "AAAAB3NzaC1yc2EAAAADAQABAAABAQ"
+    assert "MIIEpAIBAAKCAQEA" not in redact_lines(head, tail, cached="head").text
+    assert "AAAAB3NzaC1yc2EAAAADAQABAAABAQ" not in redact_lines(head, tail, cached="head").text

@@ -192,7 +192,10 @@ class CompletionEngine:
         )
         prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
         if s.privacy.redact_secrets:
-            red_prompt, red_suffix = privacy.redact(prompt), privacy.redact(suffix)
+            cut = prompt.rfind("\n") + 1  # lines above the cursor line: the same all along it
+            red_prompt = privacy.redact_lines(prompt[:cut], prompt[cut:], cached="head")
+            cut = suffix.find("\n") + 1  # the lines below the cursor line
+            red_suffix = privacy.redact_lines(suffix[:cut], suffix[cut:], cached="tail")
             prompt, suffix = red_prompt.text, red_suffix.text
             redactions = red_prompt.count + red_suffix.count
         request = FimRequest(

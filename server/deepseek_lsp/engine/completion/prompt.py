@@ -12,6 +12,7 @@ Columns are code points (see `Document.to_code_points`). Budgets are in tokens a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -96,7 +97,7 @@ def build_fim_context(
         line_prefix=line_prefix,
         line_suffix=line_suffix,
         at_line_end=not line_suffix.strip(),
-        indent_unit=detect_indent_unit(window) or _default_indent_unit(lang),
+        indent_unit=_window_indent_unit(window) or _default_indent_unit(lang),
         indent_blocks=lang.indent_blocks,
         eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
         local_prefix_start=len(prompt) - len(window),
@@ -165,10 +166,29 @@ _LEAD = re.compile(r"^([ \t]*)\S", re.MULTILINE)
 
 def detect_indent_unit(text: str) -> str:
     """One indentation level as `text` writes it: a tab, the commonest step in spaces, or ""."""
+    return _indent_unit(_LEAD.findall(text)[-INDENT_SAMPLE_LINES:])
+
+
+def _window_indent_unit(window: str) -> str:
+    """`detect_indent_unit(window)`, with the lines above the cursor line read once.
+
+    While the user types on one line only the last line of the window changes, so its whole
+    lines are a cache key that holds for every keystroke on that line.
+    """
+    cut = window.rfind("\n") + 1
+    return _indent_unit_after(window[:cut], tuple(_LEAD.findall(window, cut)))
+
+
+@functools.lru_cache(maxsize=64)
+def _indent_unit_after(head: str, tail_leads: tuple[str, ...]) -> str:
+    return _indent_unit([*_LEAD.findall(head), *tail_leads][-INDENT_SAMPLE_LINES:])
+
+
+def _indent_unit(leads: Sequence[str]) -> str:
     tabs = spaces = 0
     steps: Counter[int] = Counter()
     previous = 0
-    for lead in _LEAD.findall(text)[-INDENT_SAMPLE_LINES:]:
+    for lead in leads:
         tabs += lead.startswith("\t")
         spaces += lead.startswith(" ")
         width = len(lead.expandtabs(4))
