@@ -117,10 +117,17 @@ def _interruptible(run: Callable[[], int]) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     protocol_out = None if args.tcp else _protect_stdout()
+    early = None
+    if protocol_out is not None:  # answer initialize before loading pygls (early_init)
+        from deepseek_lsp.lsp.early_init import answer_early
+
+        early = answer_early(sys.stdin.fileno(), protocol_out, os.environ)
     from deepseek_lsp.commands.offline import offline_api
     from deepseek_lsp.lsp.app import create_server
 
     log = logging.getLogger(__name__)
+    if early is not None and early.answered is not None:
+        log.info("initialize answered early, before the server was loaded")
     with offline_api(args.offline) as forced:
         if forced:
             log.warning(
@@ -133,5 +140,5 @@ def _serve(args: argparse.Namespace) -> int:
             server.start_tcp(args.host, args.port)
         else:
             assert protocol_out is not None
-            server.start_io(sys.stdin.buffer, protocol_out)
+            server.start_io(sys.stdin.buffer, protocol_out, early)
     return 0

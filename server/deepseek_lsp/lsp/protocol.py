@@ -8,6 +8,7 @@ namedtuples. This subclass fixes all three at the protocol boundary.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -19,6 +20,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from deepseek_lsp.engine.document import DocumentStore, UnknownDocument
+from deepseek_lsp.lsp import early_init
+from deepseek_lsp.lsp.early_init import EarlyStart
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,28 @@ class DeepSeekProtocol(LanguageServerProtocol):
     def __init__(self, server: Any, converter: Any) -> None:
         super().__init__(server, converter)
         self.documents = DocumentStore()
+        self.early: EarlyStart | None = None
+
+    # --- initialize answered before we were loaded (early_init) -------------------------------
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        """Suppress the answer to an `initialize` answered early; keep a full one for next time."""
+        if isinstance(result, types.InitializeResult) and error is None:
+            full = json.loads(json.dumps(result, default=self._serialize_message))
+            early, self.early = self.early, None
+            env = getattr(self._server, "env", {})
+            if early is not None and early.answered_id == msg_id:
+                if full != early.answered:
+                    log.warning("the early initialize answer differed from ours; turning it off")
+                    early_init.store(env, full, disabled=True)
+                return
+            if early_init.enabled(env) and early_init.load(env) != full:
+                early_init.store(env, full)
+        elif self.early is not None and self.early.answered_id == msg_id:
+            self.early = None
+            log.error("initialize failed after it was answered early: %s", error)
+            return
+        super()._send_response(msg_id, result, error)
 
     # --- every request gets an answer --------------------------------------------------------
 

@@ -24,6 +24,7 @@ from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
 from deepseek_lsp.engine.uris import uri_to_path
+from deepseek_lsp.lsp.early_init import EarlyStart
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.metrics import MetricsServer
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
@@ -148,21 +149,30 @@ class DeepSeekServer(LanguageServer):
             self.editor_config = section
             self.apply_settings()
 
-    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+    def start_io(
+        self,
+        stdin: BinaryIO | None = None,
+        stdout: BinaryIO | None = None,
+        early: EarlyStart | None = None,
+    ) -> None:
         """Serve over pipes, reading stdin on the event loop.
 
         pygls reads stdin through its thread pool: three hand-offs per message (two header
         lines and the body), which a request pays on every keystroke. An asyncio pipe reader
-        has the same `readline`/`readexactly` interface and none of the hops.
+        has the same `readline`/`readexactly` interface and none of the hops. `early` is what
+        was read (and perhaps answered) before the server was loaded (`early_init`).
         """
         self._stop_event = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        self.protocol.early = early
 
         async def serve() -> None:
             loop = asyncio.get_running_loop()
             pipe = stdin or sys.stdin.buffer
             stream = asyncio.StreamReader(limit=2**26)
             reader: Any = _EofTolerant(stream)
+            if early is not None:
+                stream.feed_data(early.raw)  # read before we existed: handled first, as sent
             try:
                 await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), pipe)
             except ValueError:  # a regular file on stdin: read it the slow way
