@@ -118,9 +118,11 @@ def test_completion_menu_lists_the_suggestion(tmp_path: Path, fake: FakeDeepSeek
     got = run_nvim(tmp_path, fake, "completion_menu", text, line=2)
     assert [item["abbr"] for item in got["items"]] == ["a + b"], got["items"]
     assert got["items"][0]["menu"] == "DeepSeek"
-    [body] = fim_requests(fake)
+    body, *speculative = fim_requests(fake)
     assert body["prompt"].endswith("def add(a, b):\n    return ")
     assert body["suffix"].startswith("\n\n\nprint(add(1, 2))")
+    # Neovim runs the item's accept command: the server asks for what follows the accepted text
+    assert all(b["prompt"].endswith("    return a + b") for b in speculative), speculative
 
 
 # Neovim 0.11 inserts only the first word of a PlainText item's textEdit.newText, and indents
