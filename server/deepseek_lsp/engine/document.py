@@ -107,6 +107,7 @@ class Document:
     ) -> None:
         self.uri = uri
         self.version = version
+        self.edits = 0  # edits applied: changes even when a client repeats a version number
         self.language_id = language_id
         self.encoding: Encoding = encoding
         self._lines = split_lines(text)
@@ -221,6 +222,7 @@ class Document:
     ) -> None:
         """Replace the range `start`..`end` (client encoding) with `new_text`; None = everything."""
         self.version = version
+        self.edits += 1
         self._text = None
         if start is None or end is None:
             self._lines = split_lines(new_text)
@@ -251,7 +253,7 @@ class Document:
         """
         copy = Document.__new__(Document)
         copy.uri, copy.language_id, copy.encoding = self.uri, self.language_id, "utf-32"
-        copy.version = self.version
+        copy.version, copy.edits = self.version, self.edits
         copy._lines, copy._text, copy._starts = list(self._lines), None, [0]
         copy.apply_change(pos, pos, text, self.version + 1)  # utf-32 columns are code points
         copy.encoding = self.encoding

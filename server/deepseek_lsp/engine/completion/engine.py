@@ -100,6 +100,7 @@ class CompletionEngine:
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
         self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._spec = Speculations()
+        self._prepared_for: dict[str, tuple[Document, object, Prepared]] = {}
         self._paused_until = 0.0
         self._latency: float | None = None
 
@@ -120,6 +121,7 @@ class CompletionEngine:
         """Drop per-document state."""
         self._typed_ahead.forget(uri)
         self._debounce.forget(uri)
+        self._prepared_for.pop(uri, None)
         self._cancel_speculation(self._spec.forget(uri))
 
     def last_served(self) -> Served | None:
@@ -177,6 +179,22 @@ class CompletionEngine:
         self._scheduler.supersede((live.served.uri, SPECULATIVE_SLOT))
         for key in live.keys:
             self._scheduler.drop(key)
+
+    def _prepared(
+        self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None
+    ) -> Prepared:
+        """`prepare`, once per document edit, cursor and settings (repeats cost nothing).
+
+        Keyed on the document object itself, so a copy made for a speculation never answers
+        for the real document.
+        """
+        key = (doc.edits, pos, workspace_relpath, self.settings)
+        memo = self._prepared_for.get(doc.uri)
+        if memo is not None and memo[0] is doc and memo[1] == key:
+            return memo[2]
+        prepared = self.prepare(doc, pos, workspace_relpath)
+        self._prepared_for[doc.uri] = (doc, key, prepared)
+        return prepared
 
     def prepare(
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
@@ -245,7 +263,7 @@ class CompletionEngine:
         raw_suffix = doc.suffix(pos, ANCHOR_SUFFIX_CHARS)
         if "\0" in raw_prefix or "\0" in raw_suffix:
             return None  # a binary file: nothing sensible to complete, nothing to send
-        prepared = self.prepare(doc, pos, workspace_relpath)
+        prepared = self._prepared(doc, pos, workspace_relpath)
         served = Served(
             doc.uri, version, doc.clamp(pos), "", raw_prefix, raw_suffix,
             workspace_relpath, workspace_roots,
