@@ -169,7 +169,7 @@ def _zero_wait_rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | Non
     fast = [
         ms <= 2.0 and ups == 0 for ms, ups in zip(a["next_ms"], a["next_upstream"], strict=True)
     ]
-    share = sum(fast) / max(1, a["accepts"])
+    share = sum(fast) / max(1, len(fast))  # of the accepts followed by the reading pause
     spec = a["usage_delta"].get("speculative", {})
     return [
         (
@@ -194,7 +194,7 @@ def _zero_wait_rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | Non
         ),
         (
             "next suggestion after an accept (user reads 300 ms)",
-            f"{share:.0%} of {a['accepts']} accepts in <= 2 ms with no new upstream request "
+            f"{share:.0%} of {len(fast)} accepts in <= 2 ms with no new upstream request "
             f"(p50 {pct(a['next_ms'], 50):.2f} ms of n={len(a['next_ms'])}; wrong text "
             f"{a['wrong_text']}; speculative requests {spec.get('requests')}, used "
             f"{spec.get('used')})",
