@@ -142,7 +142,8 @@ class DeepSeekServer(LanguageServer):
         except Exception as exc:  # a client that cannot answer keeps the settings we have
             log.warning("workspace/configuration failed: %s", exc)
             return
-        section = result[0] if isinstance(result, list) and result else None
+        # pygls 2.1 hands the answer over as a tuple, not a list.
+        section = result[0] if isinstance(result, (list, tuple)) and result else None
         if isinstance(section, Mapping) and section:
             self.editor_config = section
             self.apply_settings()
