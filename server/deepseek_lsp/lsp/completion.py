@@ -17,6 +17,7 @@ from deepseek_lsp.engine.completion import Suggestion, Trigger
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.lsp import protocol
 from deepseek_lsp.lsp.server import DeepSeekServer
+from deepseek_lsp.lsp.vim_completion import vim_completion_item
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,9 @@ def register(server: DeepSeekServer) -> None:
         suggestion = await suggest(ls, doc, pos, trigger, "completion")
         if suggestion is None:
             return types.CompletionList(is_incomplete=True, items=[])
+        if ls.vim_client is not None:
+            vim_item = vim_completion_item(ls.vim_client, doc, pos, suggestion.text)
+            return types.CompletionList(is_incomplete=True, items=[vim_item] if vim_item else [])
         item_caps = "text_document.completion.completion_item"
         snippets = ls.client_supports(f"{item_caps}.snippet_support")
         formats = ls.client_capability(f"{item_caps}.documentation_format") or []

@@ -26,6 +26,7 @@ from deepseek_lsp.engine.metrics import MetricsServer
 from deepseek_lsp.engine.testfiles import uri_to_path
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
+from deepseek_lsp.lsp.vim_completion import VimClient, detect_vim_client
 from deepseek_lsp.settings import deepseek_section, load
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class DeepSeekServer(LanguageServer):
         self.init_options: Mapping[str, Any] | None = None
         self.editor_config: Mapping[str, Any] | None = None
         self.workspace_roots: tuple[str, ...] = ()
+        self.vim_client: VimClient | None = None  # ALE and vim-lsp get items Vim can insert
         self.settings, _ = load(self.env, forced)
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
         self.engine = CompletionEngine(self.settings, self.client)
@@ -229,6 +231,7 @@ def create_server(
         options = params.initialization_options
         ls.init_options = deepseek_section(options) if isinstance(options, Mapping) else None
         ls.workspace_roots = _roots(params)
+        ls.vim_client = detect_vim_client(params)
         ls.apply_settings()
 
     @server.feature(types.INITIALIZED)
