@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.testing import FakeReply
 
 from .conftest import inline_params, lsp_session, open_doc
 

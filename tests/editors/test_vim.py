@@ -24,8 +24,7 @@ from typing import Any
 
 import pytest
 
-from deepseek_lsp.testing.fake_api import FakeDeepSeek
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.testing import FakeDeepSeek, FakeReply
 
 HERE = Path(__file__).resolve().parent
 VIM_DIR = HERE / "vim"
