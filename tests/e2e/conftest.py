@@ -112,6 +112,7 @@ async def lsp_session(
     env: dict[str, str] | None = None,
     root: Path | None = None,
     server_args: list[str] | None = None,
+    client_name: str | None = None,
     **caps: Any,
 ) -> AsyncIterator[LanguageClient]:
     """A started and initialized client talking to `deepseek-lsp --stdio`."""
@@ -133,6 +134,7 @@ async def lsp_session(
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(**caps),
+            client_info=types.ClientInfo(name=client_name) if client_name else None,
             initialization_options=init_options,
             root_uri=root_uri,
             workspace_folders=[types.WorkspaceFolder(uri=root_uri, name="ws")],
