@@ -142,8 +142,8 @@ def _credentials() -> list[Credential]:
         ),
         _case(
             "discord bot token",
-            "import discord\nclient.run('MT{0}.{1}.{2}')",
-            body(24, URLSAFE),
+            "client.run('{0}.{1}.{2}')",
+            base64.b64encode(("1" + body(18, string.digits)).encode()).decode().rstrip("="),
             body(6, URLSAFE),
             body(38, URLSAFE),
         ),

@@ -95,7 +95,7 @@ def _replace(text: str, spans: list[Span]) -> tuple[str, list[str]]:
     pieces: list[str] = []
     kinds: list[str] = []
     position = 0
-    for start, end, _priority, kind in sorted(spans):
+    for start, _priority, end, kind in sorted((s, p, e, k) for s, e, p, k in spans):
         if start < position:
             continue
         pieces += (text[position:start], placeholder(kind))

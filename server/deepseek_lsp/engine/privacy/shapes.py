@@ -78,8 +78,20 @@ def _basic_auth(value: str) -> bool:
     return bool(colon) and bool(user) and _url_password(password)
 
 
+def _discord(value: str) -> bool:
+    """The first part of a Discord token is the base64 of the bot's numeric id."""
+    head = value.split(".", 1)[0]
+    try:
+        return base64.b64decode(head + "=" * (-len(head) % 4), validate=True).isdigit()
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _pem_body(value: str) -> bool:
-    return len(value.strip()) >= 16
+    return _BASE64_RUN.search(value) is not None  # not prose such as "BEGIN ... and END ..."
+
+
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]{16,}")
 
 
 def _openai(value: str) -> bool:
@@ -98,6 +110,13 @@ RULES: tuple[Rule, ...] = (
         r"(?=-----END[A-Z ]{0,30}PRIVATE KEY(?: BLOCK)?-----|\Z)",
         word=False,
         check=_pem_body,
+    ),
+    _rule(  # a key cut off by the prompt window: its base64 lines, up to the first other line
+        "private-key",
+        "PRIVATE",
+        r"-----BEGIN[A-Z ]{0,30}PRIVATE KEY(?: BLOCK)?-----"
+        r"(?P<v>(?:(?:\s|\\n)+[A-Za-z0-9+/=]{16,})+)",
+        word=False,
     ),
     _group(
         r"A(?:(?P<aws_access_key_id>(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}\b)"
@@ -153,10 +172,14 @@ RULES: tuple[Rule, ...] = (
         r"Key=(?:(?<=AccountKey=)|(?<=SharedAccessKey=))(?P<v>[A-Za-z0-9+/]{20,}={0,2})",
         word=False,
     ),
-    _rule(
-        "discord-bot-token",
-        "iscord ISCORD",
-        r"[MNO][A-Za-z\d_\-]{23,25}\.[A-Za-z\d_\-]{6}\.[A-Za-z\d_\-]{27,38}(?![\w-])",
+    *(
+        _rule(  # one literal first letter each: a leading [MNO] would be tried at every position
+            "discord-bot-token",
+            "",
+            first + r"[A-Za-z\d_\-]{23,25}\.[A-Za-z\d_\-]{6}\.[A-Za-z\d_\-]{27,38}(?![\w-])",
+            check=_discord,
+        )
+        for first in "MNO"
     ),
     _rule(
         "telegram-bot-token",
