@@ -41,7 +41,7 @@ async def suggest(
         )
     except ApiError as exc:
         log.warning("completion failed: %s", exc.message)
-        ls.notifier.api_error(exc)
+        ls.notifier.api_error(exc, setting="completion.model")
         return None
 
 
