@@ -1,0 +1,57 @@
+r"""What the model wrote, made fit to show at the cursor.
+
+Every stage has the signature `(Draft, FimContext) -> Draft` and they run in the one chain
+`FILTERS`; an empty text means "show nothing". Stages work on "\n" line breaks; the last one puts
+the document's own line ending back. One module per family: `lines` (line shape and
+whitespace), `repetition`, `indentation`, `blocks` (where a block ends) and `overlap` (what the
+text after the cursor already has).
+"""
+
+from __future__ import annotations
+
+from deepseek_lsp.engine.completion.postprocess.blocks import stop_at_block_end
+from deepseek_lsp.engine.completion.postprocess.draft import Draft, Stage
+from deepseek_lsp.engine.completion.postprocess.indentation import fix_indentation
+from deepseek_lsp.engine.completion.postprocess.lines import (
+    drop_empty,
+    keep_first_line,
+    normalize_newlines,
+    restore_line_endings,
+    strip_trailing_whitespace,
+)
+from deepseek_lsp.engine.completion.postprocess.overlap import trim_suffix_overlap
+from deepseek_lsp.engine.completion.postprocess.repetition import drop_repetition
+from deepseek_lsp.engine.completion.prompt import FimContext
+
+__all__ = ["FILTERS", "Draft", "Stage", "postprocess", "run_chain", "stop_sequences"]
+
+FILTERS: tuple[Stage, ...] = (
+    normalize_newlines,
+    keep_first_line,
+    strip_trailing_whitespace,
+    drop_repetition,
+    fix_indentation,
+    stop_at_block_end,
+    trim_suffix_overlap,
+    drop_empty,
+    restore_line_endings,
+)
+
+
+def stop_sequences(ctx: FimContext) -> tuple[str, ...]:
+    """Stop strings for the request: one line is all a single-line suggestion may use."""
+    return () if ctx.multiline else ("\n",)
+
+
+def run_chain(draft: Draft, ctx: FimContext) -> Draft:
+    """Run every stage in order; an empty draft as soon as one drops the suggestion."""
+    for stage in FILTERS:
+        draft = stage(draft, ctx)
+        if not draft.text:
+            return Draft("")
+    return draft
+
+
+def postprocess(text: str, ctx: FimContext) -> str:
+    """The text to insert at the cursor ("" for nothing)."""
+    return run_chain(Draft(text), ctx).text
