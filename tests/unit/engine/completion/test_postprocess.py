@@ -11,7 +11,7 @@ from deepseek_lsp.engine.completion.prompt import FimContext, build_fim_context
 from deepseek_lsp.engine.document import Document, split_lines
 
 CURSOR = "║"
-EXT = {"python": "py", "javascript": "js", "go": "go", "yaml": "yaml"}
+EXT = {"python": "py", "javascript": "js", "go": "go", "yaml": "yaml", "markdown": "md"}
 
 
 def ctx_for(marked: str, language: str = "python") -> FimContext:
@@ -198,3 +198,24 @@ def test_empty_or_blank_suggestions_are_dropped(completion: str) -> None:
 def test_crlf_documents_get_crlf_suggestions() -> None:
     marked = "def f(x):║\r\n\r\nprint(1)\r\n"
     assert run(marked, "\r\n    return x\n") == "\r\n    return x"
+
+
+# -- code fences ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "completion",
+    [
+        "```python\nreturn a + b\n```",
+        "```py\nreturn a + b\n```\nThis adds the numbers.",
+        "~~~\nreturn a + b\n~~~",
+        "return a + b\n```",
+    ],
+)
+def test_a_reply_wrapped_in_a_markdown_fence_loses_its_fences(completion: str) -> None:
+    assert run("def add(a, b):\n    ║\n", completion) == "return a + b"
+
+
+def test_fences_are_content_in_a_markdown_document() -> None:
+    marked = "# Usage\n\n║\n"
+    assert run(marked, "```sh\npip install x\n```", "markdown") == "```sh\npip install x\n```"

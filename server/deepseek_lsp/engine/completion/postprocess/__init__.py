@@ -3,14 +3,15 @@ r"""What the model wrote, made fit to show at the cursor.
 Every stage has the signature `(Draft, FimContext) -> Draft` and they run in the one chain
 `FILTERS`; an empty text means "show nothing". Stages work on "\n" line breaks; the last one puts
 the document's own line ending back. One module per family: `lines` (line shape and
-whitespace), `repetition`, `indentation`, `blocks` (where a block ends) and `overlap` (what the
-text after the cursor already has).
+whitespace), `fences` (Markdown wrapping), `repetition`, `indentation`, `blocks` (where a block
+ends) and `overlap` (what the text after the cursor already has).
 """
 
 from __future__ import annotations
 
 from deepseek_lsp.engine.completion.postprocess.blocks import stop_at_block_end
 from deepseek_lsp.engine.completion.postprocess.draft import Draft, Stage
+from deepseek_lsp.engine.completion.postprocess.fences import strip_code_fence
 from deepseek_lsp.engine.completion.postprocess.indentation import fix_indentation
 from deepseek_lsp.engine.completion.postprocess.lines import (
     drop_empty,
@@ -27,6 +28,7 @@ __all__ = ["FILTERS", "Draft", "Stage", "postprocess", "run_chain", "stop_sequen
 
 FILTERS: tuple[Stage, ...] = (
     normalize_newlines,
+    strip_code_fence,
     keep_first_line,
     strip_trailing_whitespace,
     drop_repetition,
