@@ -219,3 +219,25 @@ def test_a_reply_wrapped_in_a_markdown_fence_loses_its_fences(completion: str) -
 def test_fences_are_content_in_a_markdown_document() -> None:
     marked = "# Usage\n\n║\n"
     assert run(marked, "```sh\npip install x\n```", "markdown") == "```sh\npip install x\n```"
+
+
+# -- a copy of the line below --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marked", "completion", "language"),
+    [
+        ("def f(x):\n    ║\n    return x\n", "return x", "python"),
+        ("def f(x):\n    y = ║\n    y = x + 1\n", "x + 1", "python"),
+        ("function f() {\n  ║\n  done();\n}\n", "done();\n}", "javascript"),
+        ("items:\n  ║\n\n  - b\n", "- b", "yaml"),
+    ],
+)
+def test_a_suggestion_that_copies_the_line_below_is_dropped(
+    marked: str, completion: str, language: str
+) -> None:
+    assert run(marked, completion, language) == ""
+
+
+def test_a_line_that_only_starts_like_the_line_below_is_kept() -> None:
+    assert run("def f(x):\n    ║\n    return x\n", "x += 1") == "x += 1"

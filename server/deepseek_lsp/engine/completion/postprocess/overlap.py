@@ -27,11 +27,21 @@ def trim_suffix_overlap(draft: Draft, ctx: FimContext) -> Draft:
 
 
 def _trim_repeated_lines(text: str, ctx: FimContext) -> str:
-    """Cut trailing lines that repeat the lines right after the cursor line."""
+    """Cut trailing lines that repeat the lines right after the cursor line.
+
+    From the first line on: a suggestion that makes the cursor line a copy of the line below
+    (with the lines after it, if it has more) repeats code that is already there.
+    """
     lines = text.split("\n")
-    if len(lines) < 2:
-        return text
     upcoming = [s.rstrip() for s in split_lines(ctx.suffix)[1:] if s.strip()]
+    if not upcoming:
+        return text
+    if lines[0].strip():
+        tail = [s.strip() for s in lines[1:] if s.strip()]
+        first = ctx.line_prefix + lines[0] + (ctx.line_suffix if len(lines) == 1 else "")
+        copy = [first.strip(), *tail]
+        if copy == [s.strip() for s in upcoming[: len(copy)]]:
+            return ""
     for i in range(1, len(lines)):
         tail = [s for s in lines[i:] if s.strip()]
         if tail and tail == upcoming[: len(tail)]:
