@@ -14,6 +14,8 @@ from deepseek_lsp.engine.completion.postprocess.draft import Draft, Stage
 from deepseek_lsp.engine.completion.postprocess.fences import strip_code_fence
 from deepseek_lsp.engine.completion.postprocess.indentation import fix_indentation
 from deepseek_lsp.engine.completion.postprocess.lines import (
+    drop_cut_off_line,
+    drop_doubled_space,
     drop_empty,
     keep_first_line,
     normalize_newlines,
@@ -21,7 +23,10 @@ from deepseek_lsp.engine.completion.postprocess.lines import (
     strip_trailing_whitespace,
 )
 from deepseek_lsp.engine.completion.postprocess.overlap import trim_suffix_overlap
-from deepseek_lsp.engine.completion.postprocess.repetition import drop_repetition
+from deepseek_lsp.engine.completion.postprocess.repetition import (
+    drop_line_repetition,
+    drop_repetition,
+)
 from deepseek_lsp.engine.completion.prompt import FimContext
 
 __all__ = ["FILTERS", "Draft", "Stage", "postprocess", "run_chain", "stop_sequences"]
@@ -29,8 +34,11 @@ __all__ = ["FILTERS", "Draft", "Stage", "postprocess", "run_chain", "stop_sequen
 FILTERS: tuple[Stage, ...] = (
     normalize_newlines,
     strip_code_fence,
+    drop_cut_off_line,
     keep_first_line,
+    drop_doubled_space,
     strip_trailing_whitespace,
+    drop_line_repetition,
     drop_repetition,
     fix_indentation,
     stop_at_block_end,
@@ -41,8 +49,12 @@ FILTERS: tuple[Stage, ...] = (
 
 
 def stop_sequences(ctx: FimContext) -> tuple[str, ...]:
-    """Stop strings for the request: one line is all a single-line suggestion may use."""
-    return () if ctx.multiline else ("\n",)
+    """Stop strings for the request: mid-line, one line is all a suggestion may use.
+
+    At the end of a line a single-line answer may start with a line break, so no stop string
+    can end it; the engine closes the stream once its line of text has ended.
+    """
+    return () if ctx.multiline or ctx.at_line_end else ("\n",)
 
 
 def run_chain(draft: Draft, ctx: FimContext) -> Draft:
@@ -54,6 +66,6 @@ def run_chain(draft: Draft, ctx: FimContext) -> Draft:
     return draft
 
 
-def postprocess(text: str, ctx: FimContext) -> str:
-    """The text to insert at the cursor ("" for nothing)."""
-    return run_chain(Draft(text), ctx).text
+def postprocess(text: str, ctx: FimContext, finish_reason: str | None = None) -> Draft:
+    """What to insert at the cursor and how much after it to replace ("" for nothing)."""
+    return run_chain(Draft(text, finish_reason=finish_reason), ctx)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from deepseek_lsp.engine.completion.postprocess.brackets import (
     OPENERS,
     PAIRS,
@@ -13,6 +15,8 @@ from deepseek_lsp.engine.completion.postprocess.draft import Draft
 from deepseek_lsp.engine.completion.postprocess.indentation import lead, width
 from deepseek_lsp.engine.completion.prompt import FimContext
 from deepseek_lsp.engine.languages import get_language
+
+_BLOCK_END_WORD = re.compile(r"(?:end|fi|done|esac|until|endif|endfor|endwhile|endfunction)\b")
 
 
 def stop_at_block_end(draft: Draft, ctx: FimContext) -> Draft:
@@ -37,9 +41,14 @@ def _dedent_cut(lines: list[str], ctx: FimContext) -> int:
         columns = width(lead(absolute))
         if body is None:
             body = columns
-        elif columns < body and (ctx.indent_blocks or line.lstrip()[:1] not in PAIRS):
+        elif columns < body and (ctx.indent_blocks or not _closes_block(line.lstrip())):
             return i
     return len(lines)
+
+
+def _closes_block(line: str) -> bool:
+    """A line that ends a block rather than starting the next statement: `}`, `end`, `fi`."""
+    return line[:1] in PAIRS or bool(_BLOCK_END_WORD.match(line))
 
 
 def _bracket_cut(text: str, ctx: FimContext) -> str:
@@ -55,5 +64,7 @@ def _bracket_cut(text: str, ctx: FimContext) -> str:
             depth -= 1
             if depth < -allowed:
                 head = text[:i]
+                if "\n" not in head and ctx.line_suffix.strip():
+                    return text  # closers already on the cursor line: the overlap stage decides
                 return head if ctx.line_suffix.strip() else head.rstrip()
     return text

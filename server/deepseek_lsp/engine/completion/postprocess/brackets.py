@@ -42,8 +42,30 @@ def close_count(text: str, comment: str | None) -> int:
     return -lowest
 
 
-def unmatched_tail(text: str) -> int:
-    """How many trailing characters of `text` are closers or quotes it never opened."""
+def unmatched_tail(text: str, punctuation: str = "") -> int:
+    """How many trailing characters of `text` are closers or quotes it never opened.
+
+    Characters in `punctuation` (`;`, blanks) between them count as part of that tail.
+    """
+    unmatched = _unmatched(text)
+    count = 0
+    while count < len(text):
+        i = len(text) - 1 - count
+        if i not in unmatched and text[i] not in punctuation:
+            break
+        count += 1
+    while count and text[len(text) - count] in punctuation:
+        count -= 1  # the tail starts at a closer, not at a blank or a `;`
+    return count
+
+
+def unpaired_closers(text: str) -> str:
+    """The closers and quotes `text` never opened, in the order it writes them."""
+    return "".join(text[i] for i in sorted(_unmatched(text)))
+
+
+def _unmatched(text: str) -> set[int]:
+    """Indexes of the closers `text` never opened, and of the last quote of an odd count."""
     unmatched: set[int] = set()
     stack: list[int] = []
     for i, char in enumerate(text):
@@ -57,7 +79,4 @@ def unmatched_tail(text: str) -> int:
     for quote in QUOTES:
         if text.count(quote) % 2:
             unmatched.add(text.rindex(quote))
-    count = 0
-    while count < len(text) and len(text) - 1 - count in unmatched:
-        count += 1
-    return count
+    return unmatched

@@ -11,9 +11,36 @@ def normalize_newlines(draft: Draft, ctx: FimContext) -> Draft:
     return draft.with_text(draft.text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def drop_cut_off_line(draft: Draft, ctx: FimContext) -> Draft:
+    """A reply cut short by max_tokens ends in a half-written line: leave that line out."""
+    if draft.finish_reason != "length":
+        return draft
+    head, _, _ = draft.text.rpartition("\n")
+    return draft.with_text(head)
+
+
 def keep_first_line(draft: Draft, ctx: FimContext) -> Draft:
-    """Single-line mode shows the first line only."""
-    return draft if ctx.multiline else draft.with_text(draft.text.split("\n", 1)[0])
+    """Single-line mode shows one line of text.
+
+    At the end of the cursor line that line may start on the next line (the reply starts with
+    a line break); in the middle of a line, the first line is all there is.
+    """
+    if ctx.multiline:
+        return draft
+    text = draft.text
+    if not ctx.at_line_end:
+        return draft.with_text(text.split("\n", 1)[0])
+    body = text.lstrip("\n \t")
+    lead = text[: len(text) - len(body)]
+    return draft.with_text(lead + body.split("\n", 1)[0])
+
+
+def drop_doubled_space(draft: Draft, ctx: FimContext) -> Draft:
+    """After `x = ` a reply ` sum(a)` would read `x =  sum(a)`: one space is enough."""
+    prefix = ctx.line_prefix
+    if not prefix.strip() or prefix[-1:] not in (" ", "\t"):
+        return draft
+    return draft.with_text(draft.text.lstrip(" \t"))
 
 
 def strip_trailing_whitespace(draft: Draft, ctx: FimContext) -> Draft:
