@@ -29,6 +29,7 @@ _HEADER = re.compile(
     rf"(?:{_MODIFIERS}\s+)*(?:def\w*|class|function|func|fun|fn|impl|struct|interface|enum|trait"
     r"|object|module|namespace|if|elif|elsif|else|for|foreach|while|switch|try|catch|except"
     r"|finally|match|with|unless|until|loop|case|when|do|begin|sub|proc|macro|template)\b"
+    r"(?!\s*(?:[=.,;)\]]|:=))"  # `match = ...`, `object.x`: a name, not a keyword
 )
 _HEADER_DONE = re.compile(r"[;}]$|\bend$")  # `if (x) return;`, `class A {}`: nothing to open
 _CONTINUES = re.compile(r"(?:[-+*/%=&|^<>,.\\!~?]|\b(?:and|or|not|in|is|return))$")

@@ -71,3 +71,10 @@ def test_a_single_line_answer_is_complete_once_its_text_line_ends() -> None:
     assert line_complete("\n    foo()\n")
     assert not line_complete("```go\n")  # a fence line is not the answer
     assert line_complete("```go\nx := 1\n")
+
+
+@pytest.mark.parametrize(
+    "marked", ["match = re.match(p, s)║\nprint(match)\n", "module.exports = f;║\nrun();\n"]
+)
+def test_a_keyword_used_as_a_name_is_not_a_header(marked: str) -> None:
+    assert not ctx_for(marked, "py", "python").multiline
