@@ -182,7 +182,7 @@ def _delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 async def direct(fake: FakeDeepSeek, key: str, samples: int) -> list[float]:
     """Round trips (ms) of FIM streams straight to the fake: the floor for any server."""
-    body = {"model": "deepseek-v4-flash", "prompt": "x = ", "suffix": "", "stream": True}
+    body = {"model": "deepseek-flash", "prompt": "x = ", "suffix": "", "stream": True}
     out = []
     headers = {"Authorization": f"Bearer {key}", "Accept": "text/event-stream"}
     async with httpx.AsyncClient(http2=True) as http:

@@ -16,15 +16,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
+from deepseek_lsp.api import ApiError, DeepSeekClient, RetryPolicy
 from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion import postprocess as post
-from deepseek_lsp.engine.completion import prompt as fim_prompt
-from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
+from deepseek_lsp.engine.completion.cache import SuggestionCache
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
+from deepseek_lsp.engine.completion.multiline import line_complete
+from deepseek_lsp.engine.completion.request import Prepared, prepare
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
-from deepseek_lsp.engine.completion.speculative import SLOT as SPECULATIVE_SLOT
-from deepseek_lsp.engine.completion.speculative import Live, Served, Speculations
+from deepseek_lsp.engine.completion.speculate import SpeculationMixin
+from deepseek_lsp.engine.completion.speculative import Served, Speculations
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.usage import UsageCounters
@@ -39,8 +40,6 @@ Source = Literal["upstream", "cache", "typed_ahead"]
 # How much raw text around the cursor anchors a typed-ahead suggestion.
 ANCHOR_PREFIX_CHARS = 512
 ANCHOR_SUFFIX_CHARS = 128
-PROMPT_BUDGET_TOKENS = 1536
-SUFFIX_BUDGET_TOKENS = 384
 PAUSE_SECONDS = 60.0
 # After a keystroke cancels the request in flight, keep its stream open this long so the
 # next request can pick it up if the user typed what the answer is likely to start with.
@@ -57,6 +56,7 @@ class Suggestion:
 
     text: str
     source: Source
+    replace: int = 0  # code points right of the cursor the text replaces (auto-closed pairs)
 
 
 @dataclass(frozen=True)
@@ -66,20 +66,10 @@ class _InFlight:
     prefix: str
     suffix: str
     key: str
-    work: Callable[[], Awaitable[str]]
+    work: Callable[[], Awaitable[post.Draft]]
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A FIM request ready to go, with what postprocessing needs."""
-
-    ctx: fim_prompt.FimContext
-    request: FimRequest
-    key: str
-    redactions: int
-
-
-class CompletionEngine:
+class CompletionEngine(SpeculationMixin):
     """One per server process; settings are swapped whole with `update_settings`."""
 
     def __init__(
@@ -94,7 +84,9 @@ class CompletionEngine:
         self.client = client
         self.usage = usage or UsageCounters()
         self._timer = timer
-        self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
+        self._cache: SuggestionCache[post.Draft] = SuggestionCache(
+            settings.cache.max_entries, settings.cache.ttl_seconds
+        )
         self._typed_ahead = TypedAhead()
         self._debounce = AdaptiveDebounce(timer=timer)
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
@@ -124,62 +116,6 @@ class CompletionEngine:
         self._prepared_for.pop(uri, None)
         self._cancel_speculation(self._spec.forget(uri))
 
-    def last_served(self) -> Served | None:
-        """The suggestion answered last, in any document (for accepts that do not say where)."""
-        return self._spec.last_served()
-
-    def suggestion_shown(self) -> None:
-        """Telemetry: a suggestion was shown."""
-        self.usage.shown += 1
-        self._spec.gate.shown()
-
-    def suggestion_accepted(self, doc: Document | None, *, whole: bool = True) -> None:
-        """Telemetry: a suggestion was accepted; after a whole one, ask for the next at once."""
-        self.usage.accepted += 1
-        self._spec.gate.accepted()
-        if whole and doc is not None:
-            self.speculate(doc)
-
-    def speculate(self, doc: Document) -> asyncio.Future[None] | None:
-        """Ask now for the suggestion after the one last served for `doc`, as if accepted.
-
-        Skipped when disabled, when recent suggestions were not being accepted, and when the
-        document has moved on to something else.
-        """
-        served = self._spec.last_served(doc.uri)
-        if served is None or not self.settings.completion.speculative:
-            return None
-        target = self._spec.target(doc, served) if self._spec.gate.allows() else None
-        if target is None:
-            return None
-        self._cancel_speculation(self._spec.live(doc.uri))
-        task = asyncio.ensure_future(self._speculative(target, served))
-        self._spec.start(served, task)
-        return task
-
-    async def _speculative(self, doc: Document, served: Served) -> None:
-        try:
-            await self.complete(
-                doc,
-                served.after,
-                "automatic",
-                slot=SPECULATIVE_SLOT,
-                workspace_relpath=served.relpath,
-                workspace_roots=served.roots,
-                speculative=True,
-            )
-        except ApiError as exc:
-            log.debug("speculative request failed: %s", exc.message)
-
-    def _cancel_speculation(self, live: Live | None) -> None:
-        """Stop a speculation now: its caller leaves and its stream is closed."""
-        if live is None:
-            return
-        live.task.cancel()
-        self._scheduler.supersede((live.served.uri, SPECULATIVE_SLOT))
-        for key in live.keys:
-            self._scheduler.drop(key)
-
     def _prepared(
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None
     ) -> Prepared:
@@ -200,37 +136,7 @@ class CompletionEngine:
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
     ) -> Prepared:
         """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
-        s = self.settings
-        ctx = fim_prompt.build_fim_context(
-            doc,
-            pos,
-            budget_tokens=PROMPT_BUDGET_TOKENS,
-            suffix_tokens=SUFFIX_BUDGET_TOKENS,
-            workspace_relpath=workspace_relpath,
-        )
-        prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
-        if s.privacy.redact_secrets:
-            cut = prompt.rfind("\n") + 1  # lines above the cursor line: the same all along it
-            red_prompt = privacy.redact_lines(prompt[:cut], prompt[cut:], cached="head")
-            cut = suffix.find("\n") + 1  # the lines below the cursor line
-            red_suffix = privacy.redact_lines(suffix[:cut], suffix[cut:], cached="tail")
-            prompt, suffix = red_prompt.text, red_suffix.text
-            redactions = red_prompt.count + red_suffix.count
-        request = FimRequest(
-            model=s.completion.model,
-            prompt=prompt,
-            suffix=suffix,
-            max_tokens=s.completion.max_tokens,
-            temperature=s.completion.temperature,
-            stop=post.stop_sequences(ctx),
-        )
-        key = cache_key(
-            request.model,
-            {"max_tokens": request.max_tokens, "t": request.temperature, "stop": request.stop},
-            prompt,
-            suffix,
-        )
-        return Prepared(ctx, request, key, redactions)
+        return prepare(self.settings, doc, pos, workspace_relpath)
 
     def is_excluded(self, path: str, workspace_roots: tuple[str, ...] = ()) -> bool:
         """True for files that must never reach the API."""
@@ -274,19 +180,19 @@ class CompletionEngine:
                 return None
             self.usage.cache_hits += 1
             self.usage.speculative_used += self._spec.used(prepared.key)
-            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, cached)
-            return self._answer(served, cached, "cache")
+            self._remember(doc.uri, raw_prefix, raw_suffix, cached)
+            return self._answer(served, _suggestion(cached, "cache"))
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
             if speculative:
                 return None
             self.usage.typed_ahead_hits += 1
-            return self._answer(served, rest, "typed_ahead")
+            return self._answer(served, Suggestion(rest, "typed_ahead"))
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
             joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
             if joined is not None:
-                return self._answer(served, joined.text, joined.source, doc.version == version)
+                return self._answer(served, joined, doc.version == version)
             delay = 0.0
             if speculative:
                 self._note_speculative(doc.uri, prepared.key)
@@ -295,7 +201,7 @@ class CompletionEngine:
             if not speculative and self._scheduler.running(prepared.key):
                 self.usage.speculative_used += self._spec.used(prepared.key)
             work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-            text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+            draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -303,22 +209,23 @@ class CompletionEngine:
             raise
         if doc.version != version or speculative:
             return None  # the document moved on: never show a stale suggestion
-        return self._answer(served, text, "upstream")
+        return self._answer(served, _suggestion(draft, "upstream"))
 
     def _answer(
-        self, served: Served, text: str, source: Source, current: bool = True
+        self, served: Served, suggestion: Suggestion | None, current: bool = True
     ) -> Suggestion | None:
-        """The suggestion to show, remembered as the one served for its document."""
-        if not text or not current:
-            return None
-        self._spec.served(dataclasses.replace(served, text=text))
-        return Suggestion(text, source)
+        """The suggestion to show, remembered as the one served for its document.
 
-    def _note_speculative(self, uri: str, key: str) -> None:
-        """Count a speculative request, unless identical work is already in flight."""
-        if not self._scheduler.running(key):
-            self.usage.speculative_requests += 1
-            self._spec.note_key(uri, key)
+        One that replaces text after the cursor (an auto-closed pair) is not remembered: the
+        document after its accept is not the plain insertion a speculation assumes.
+        """
+        if suggestion is None or not suggestion.text or not current:
+            return None
+        if not suggestion.replace:
+            self._spec.served(dataclasses.replace(served, text=suggestion.text))
+        else:
+            self._spec.forget_served(served.uri)
+        return suggestion
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -355,24 +262,24 @@ class CompletionEngine:
         suffix: str,
         prepared: Prepared,
         retry: RetryPolicy | None,
-    ) -> Callable[[], Awaitable[str]]:
+    ) -> Callable[[], Awaitable[post.Draft]]:
         """The upstream call, remembered for typed-ahead even if its requester has gone."""
 
-        async def work() -> str:
+        async def work() -> post.Draft:
             self._inflight[(uri, slot)] = entry
             try:
-                text = await self._fetch(prepared, retry)
+                draft = await self._fetch(prepared, retry)
             finally:
                 if self._inflight.get((uri, slot)) is entry:
                     del self._inflight[(uri, slot)]
-            if text:
-                self._typed_ahead.remember(uri, prefix, suffix, text)
-            return text
+            if draft.text:
+                self._remember(uri, prefix, suffix, draft)
+            return draft
 
         entry = _InFlight(prefix, suffix, prepared.key, work)
         return work
 
-    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
+    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> post.Draft:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
         if s.log_prompts:
@@ -388,9 +295,9 @@ class CompletionEngine:
             ) as stream:
                 async for delta in stream:
                     parts.append(delta.text)
-                    if not prepared.ctx.multiline and "\n" in delta.text:
+                    if not prepared.ctx.multiline and line_complete("".join(parts)):
                         break  # single-line: the rest is not wanted, stop paying for it
-                usage = stream.usage
+                usage, finish = stream.usage, stream.finish_reason
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
@@ -399,6 +306,21 @@ class CompletionEngine:
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
-        text = post.postprocess("".join(parts), prepared.ctx)
-        self._cache.put(prepared.key, text)
-        return text
+        draft = post.postprocess("".join(parts), prepared.ctx, finish)
+        self._cache.put(prepared.key, draft)
+        return draft
+
+    def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:
+        """Keep a suggestion for typed-ahead, unless it replaces text after the cursor.
+
+        Such a range would have to move with the typing; asking again is simpler and rare.
+        """
+        if draft.replace:
+            self._typed_ahead.forget(uri)
+        else:
+            self._typed_ahead.remember(uri, prefix, suffix, draft.text)
+
+
+def _suggestion(draft: post.Draft, source: Source) -> Suggestion | None:
+    """What the editor gets for a postprocessed draft (None for nothing)."""
+    return Suggestion(draft.text, source, draft.replace) if draft.text else None

@@ -103,6 +103,10 @@ class Speculations:
         self._served.pop(served.uri, None)
         self._served[served.uri] = served
 
+    def forget_served(self, uri: str) -> None:
+        """The document's last suggestion cannot be speculated on."""
+        self._served.pop(uri, None)
+
     def last_served(self, uri: str | None = None) -> Served | None:
         """The suggestion last answered for `uri` (or for any document)."""
         if uri is not None:

@@ -1,0 +1,63 @@
+"""The FIM request for a cursor: prompt, suffix and stop sequences, redacted, with its cache key.
+
+Pure given the settings, so the engine can build it once per document edit and cursor, and
+`deepseek-lsp complete --show-prompt` can show exactly what would be sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deepseek_lsp.api import FimRequest
+from deepseek_lsp.engine import privacy
+from deepseek_lsp.engine.completion import postprocess as post
+from deepseek_lsp.engine.completion import prompt as fim_prompt
+from deepseek_lsp.engine.completion.cache import cache_key
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.settings import Settings
+
+PROMPT_BUDGET_TOKENS = 1536
+SUFFIX_BUDGET_TOKENS = 384
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A FIM request ready to go, with what postprocessing needs."""
+
+    ctx: fim_prompt.FimContext
+    request: FimRequest
+    key: str
+    redactions: int
+
+
+def prepare(
+    s: Settings, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
+) -> Prepared:
+    """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
+    ctx = fim_prompt.build_fim_context(
+        doc,
+        pos,
+        budget_tokens=PROMPT_BUDGET_TOKENS,
+        suffix_tokens=SUFFIX_BUDGET_TOKENS,
+        workspace_relpath=workspace_relpath,
+    )
+    prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
+    if s.privacy.redact_secrets:
+        red_prompt, red_suffix = privacy.redact(prompt), privacy.redact(suffix)
+        prompt, suffix = red_prompt.text, red_suffix.text
+        redactions = red_prompt.count + red_suffix.count
+    request = FimRequest(
+        model=s.completion.model,
+        prompt=prompt,
+        suffix=suffix,
+        max_tokens=s.completion.max_tokens,
+        temperature=s.completion.temperature,
+        stop=post.stop_sequences(ctx),
+    )
+    key = cache_key(
+        request.model,
+        {"max_tokens": request.max_tokens, "t": request.temperature, "stop": request.stop},
+        prompt,
+        suffix,
+    )
+    return Prepared(ctx, request, key, redactions)
