@@ -43,16 +43,12 @@ def _require_nvim() -> str:
     return NVIM
 
 
-@pytest.fixture(scope="module")
-def _fake_server() -> Iterator[FakeDeepSeek]:
+@pytest.fixture
+def fake() -> Iterator[FakeDeepSeek]:
+    """A fake per test: Neovim runs the accept command, and the speculative request that follows
+    may still be on its way when the test ends; it must not take the next test's reply."""
     with FakeDeepSeek() as server:
         yield server
-
-
-@pytest.fixture
-def fake(_fake_server: FakeDeepSeek) -> FakeDeepSeek:
-    _fake_server.reset()
-    return _fake_server
 
 
 def run_nvim(
