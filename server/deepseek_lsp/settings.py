@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlparse
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
@@ -91,6 +91,23 @@ class HttpSettings:
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
+class PriceSetting(NamedTuple):
+    """One `pricing` row: USD per million tokens (cache hit, cache miss, output)."""
+
+    cache_hit: float
+    cache_miss: float
+    output: float
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    """Spend caps in USD per UTC day and month (None: no cap); `pricing` rows by model name."""
+
+    daily_usd: float | None = None
+    monthly_usd: float | None = None
+    pricing: Mapping[str, PriceSetting] = field(default_factory=lambda: MappingProxyType({}))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every key of PROTOCOL.md's configuration table, with its default."""
@@ -102,6 +119,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
     oauth2: OAuth2Settings | None = None
     metrics_port: int | None = None
     log_prompts: bool = False
@@ -257,6 +275,24 @@ def _oauth2(value: Any) -> OAuth2Settings:
         raise ValueError(f"expected {{tokenUrl, clientId, clientSecret}} ({exc})") from None
 
 
+def _pricing(value: Any) -> Mapping[str, PriceSetting]:
+    shape = '{"model": {"cacheHit": n, "cacheMiss": n, "output": n}} (USD per million tokens)'
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected {shape}, got {_show(value)}")
+    rows: dict[str, PriceSetting] = {}
+    for model, row in value.items():
+        keys = ("cacheHit", "cacheMiss", "output")
+        missing = [k for k in keys if not isinstance(row, Mapping) or k not in row]
+        try:
+            if missing:
+                raise ValueError(f"missing {', '.join(missing)}")
+            prices = [_float_in(0.0, 1e6)(row[k]) for k in keys]
+        except ValueError as exc:
+            raise ValueError(f"expected {shape}; {model!r} is {_show(row)}: {exc}") from None
+        rows[_string(model)] = PriceSetting(*prices)
+    return MappingProxyType(rows)
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -283,6 +319,9 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "http.timeoutSeconds": (("http", "timeout_seconds"), _float_in(0.5, 3600.0)),
     "http.headers": (("http", "headers"), _headers),
     "auth.oauth2": (("oauth2",), _oauth2),
+    "budget.dailyUsd": (("budget", "daily_usd"), _float_in(0.0, 1e9)),
+    "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
+    "pricing": (("budget", "pricing"), _pricing),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "logPrompts": (("log_prompts",), _bool),
 }
