@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
 from deepseek_lsp.engine import context, post, privacy
@@ -21,6 +21,7 @@ from deepseek_lsp.engine.cache import SuggestionCache, cache_key
 from deepseek_lsp.engine.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.schedule import Scheduler, Superseded
+from deepseek_lsp.engine.spend import Spend, estimated_usage
 from deepseek_lsp.engine.typed_ahead import TypedAhead
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.settings import Settings
@@ -84,10 +85,12 @@ class CompletionEngine:
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
+        spend: Spend | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.usage = usage or UsageCounters()
+        self.spend = spend  # prices requests; at a cap, holds back what would go upstream
         self._timer = timer
         self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
         self._typed_ahead = TypedAhead()
@@ -186,6 +189,8 @@ class CompletionEngine:
             joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
             if joined is not None:
                 return joined if doc.version == version else None
+            if not await self._within_budget(trigger):
+                return None
             delay = 0.0
             if trigger == "automatic":
                 delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
@@ -199,6 +204,14 @@ class CompletionEngine:
         if doc.version != version:
             return None  # the document moved on: never show a stale suggestion
         return Suggestion(text, "upstream") if text else None
+
+    async def _within_budget(self, trigger: Trigger) -> bool:
+        """At a spend cap automatic requests stay home; an invoked one asks the user first."""
+        if self.spend is None:
+            return True
+        if trigger == "automatic":
+            return self.spend.automatic_allowed()
+        return await self.spend.approve()
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -252,6 +265,19 @@ class CompletionEngine:
         entry = _InFlight(prefix, suffix, prepared.key, work)
         return work
 
+    def _price(self, prepared: Prepared, model: str, usage: Any, parts: list[str]) -> None:
+        """Price a request that was answered, even if we hung up before its `usage` came.
+
+        Hanging up early (a single-line answer, a keystroke) still costs the prompt and what was
+        generated; without `usage` that is estimated (all prompt tokens as cache misses).
+        """
+        if self.spend is None or (usage is None and not parts):
+            return
+        if usage is None:
+            request = prepared.request
+            usage = estimated_usage(len(request.prompt) + len(request.suffix), len("".join(parts)))
+        self.spend.record("completion", model, usage)
+
     async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
@@ -262,6 +288,7 @@ class CompletionEngine:
         self.usage.requests += 1
         started = self._timer()
         parts: list[str] = []
+        usage, model = None, prepared.request.model
         try:
             async with self.client.stream_fim(
                 prepared.request, retry=retry, fallback_models=s.completion.fallback_models
@@ -270,12 +297,14 @@ class CompletionEngine:
                     parts.append(delta.text)
                     if not prepared.ctx.multiline and "\n" in delta.text:
                         break  # single-line: the rest is not wanted, stop paying for it
-                usage = stream.usage
+                usage, model = stream.usage, getattr(stream, "model", model)
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
                 self._paused_until = self._timer() + PAUSE_SECONDS
             raise
+        finally:
+            self._price(prepared, model, usage, parts)
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any, BinaryIO
 
 from lsprotocol import types
@@ -23,10 +23,12 @@ from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
 from deepseek_lsp.engine.metrics import MetricsServer
+from deepseek_lsp.engine.policy import PolicyFiles
+from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
 from deepseek_lsp.engine.testfiles import uri_to_path
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
-from deepseek_lsp.settings import deepseek_section, load
+from deepseek_lsp.settings import Settings, deepseek_section, load
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +50,19 @@ class DeepSeekServer(LanguageServer):
         self.init_options: Mapping[str, Any] | None = None
         self.editor_config: Mapping[str, Any] | None = None
         self.workspace_roots: tuple[str, ...] = ()
-        self.settings, _ = load(self.env, forced)
+        self.policy_files = PolicyFiles(self.env)
+        self.policy_files.refresh()
+        self.settings = self.policy_files.policy.constrain(load(self.env, forced)[0])
+        self.spend = Spend(Ledger(state_dir(self.env)))
+        self.spend.configure(*_spend_config(self.settings))
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
-        self.engine = CompletionEngine(self.settings, self.client)
+        self.engine = CompletionEngine(self.settings, self.client, spend=self.spend)
         self.notifier = Notifier(self.window_show_message)
         self.metrics = MetricsServer(self.engine.usage)
         self._metrics_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
+        self._policy_errors: set[str] = set()
 
     @property
     def documents(self) -> DocumentStore:
@@ -80,6 +87,11 @@ class DeepSeekServer(LanguageServer):
     def apply_settings(self) -> None:
         """Recompute settings from every source; report each new problem once."""
         settings, problems = load(self.env, self.init_options, self.editor_config, self.forced)
+        settings = self.policy_files.policy.constrain(settings)
+        errors = set(self.policy_files.policy.errors)
+        for error in sorted(errors - self._policy_errors):  # once per breakage
+            self.notifier.show("policy", error, force=True)
+        self._policy_errors = errors
         for problem in problems:
             if problem not in self._reported:
                 self._reported.add(problem)
@@ -96,13 +108,18 @@ class DeepSeekServer(LanguageServer):
         self.settings = settings
         self.client.configure(ApiConfig.from_settings(settings))
         self.engine.update_settings(settings)
+        self.spend.configure(*_spend_config(settings))
         if self._metrics_lock is not None:  # past `initialized`: follow the new port
-            task = asyncio.ensure_future(self.serve_metrics())
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self.run_background(self.serve_metrics())
         log.info(
             "settings applied: model %s, base URL %s", settings.completion.model, settings.base_url
         )
+
+    def run_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` as a task the server keeps a reference to until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def serve_metrics(self) -> None:
         """Serve Prometheus metrics when `metrics.port` is set; say so once if the port is taken."""
@@ -204,6 +221,12 @@ class _EofTolerant:
             return exc.partial
 
 
+def _spend_config(settings: Settings) -> tuple[Caps, dict[str, Price]]:
+    budget = settings.budget
+    pricing = {model: Price(*row) for model, row in budget.pricing.items()}
+    return Caps(budget.daily_usd, budget.monthly_usd), pricing
+
+
 def _roots(params: types.InitializeParams) -> tuple[str, ...]:
     uris = [f.uri for f in params.workspace_folders or []]
     if params.root_uri:
@@ -218,7 +241,7 @@ def create_server(
     env: Mapping[str, str], forced: Mapping[str, Any] | None = None
 ) -> DeepSeekServer:
     """A server with every feature registered."""
-    from deepseek_lsp.lsp import actions, chat, completion
+    from deepseek_lsp.lsp import actions, chat, completion, guard
 
     server = DeepSeekServer(env, forced)
 
@@ -228,12 +251,15 @@ def create_server(
         options = params.initialization_options
         ls.init_options = deepseek_section(options) if isinstance(options, Mapping) else None
         ls.workspace_roots = _roots(params)
+        ls.policy_files.set_roots(ls.workspace_roots)
+        ls.policy_files.refresh()  # start-up: a few small files, before any request
         ls.apply_settings()
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: DeepSeekServer, params: types.InitializedParams) -> None:
         """Pull the editor's configuration once the client is ready; get HTTP ready too."""
         ls.client.warm_up()  # after the initialize answer, so start-up does not wait for it
+        ls.run_background(guard.watch_policy(ls))
         await ls.pull_configuration()
         await ls.serve_metrics()
 
@@ -257,13 +283,16 @@ def create_server(
         added = [uri_to_path(f.uri) for f in params.event.added]
         kept = [r for r in ls.workspace_roots if r not in removed]
         ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
+        ls.policy_files.set_roots(ls.workspace_roots)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:
         """Close the connection pool and the metrics endpoint."""
         await ls.client.aclose()
         await ls.metrics.close()
+        await ls.spend.close()
 
+    guard.install(server)
     completion.register(server)
     actions.register(server)
     chat.register(server)

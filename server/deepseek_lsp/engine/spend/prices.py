@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from deepseek_lsp.api import Usage
+
 log = logging.getLogger(__name__)
 
 PER_TOKENS = 1_000_000
+CHARS_PER_TOKEN = 3.0  # DEEPSEEK_API.md's budgeting figure for code, when no `usage` came back
 
 
 @dataclass(frozen=True)
@@ -121,3 +124,13 @@ def cost_usd(
         + tokens.cache_miss * price.cache_miss
         + tokens.output * price.output
     ) / PER_TOKENS
+
+
+def estimated_usage(prompt_chars: int, output_chars: int) -> Usage:
+    """A stand-in `usage` for a stream we closed before DeepSeek reported one (all misses)."""
+    prompt = round(prompt_chars / CHARS_PER_TOKEN)
+    return Usage(
+        prompt_tokens=prompt,
+        prompt_cache_miss_tokens=prompt,
+        completion_tokens=round(output_chars / CHARS_PER_TOKEN),
+    )
