@@ -26,6 +26,7 @@ State = Literal["ok", "warned", "capped"]
 Feature = Literal["completion", "chat", "actions"]
 FEATURES: tuple[Feature, ...] = ("completion", "chat", "actions")
 WARN_FRACTION = 0.8
+EPSILON_USD = 1e-9  # sums of float prices drift in the last digits; a cap is reached at its value
 FLUSH_DELAY_SECONDS = 0.5  # batch the spend of a burst of requests into one file write
 REFRESH_SECONDS = 5.0  # how stale other processes' spend may be on the completion path
 CONTINUE = "Continue"
@@ -106,13 +107,8 @@ class Spend:
 
     def state(self) -> State:
         """ok, warned (>= 80 % of a cap) or capped (>= 100 %)."""
-        worst: State = "ok"
-        for _, spent, cap in self._periods():
-            if spent >= cap:
-                return "capped"
-            if spent >= WARN_FRACTION * cap:
-                worst = "warned"
-        return worst
+        levels = {self._level(spent, cap) for _, spent, cap in self._periods()}
+        return "capped" if "capped" in levels else "warned" if "warned" in levels else "ok"
 
     def automatic_allowed(self) -> bool:
         """May an automatic completion go upstream? Never blocks (refreshes in the background)."""
@@ -123,7 +119,9 @@ class Spend:
     async def approve(self) -> bool:
         """May an explicit request go upstream? At a cap, asks the user once per period."""
         await self.sync()
-        capped = [(name, cap) for name, spent, cap in self._periods() if spent >= cap]
+        capped = [
+            (n, cap) for n, spent, cap in self._periods() if self._level(spent, cap) == "capped"
+        ]
         if not capped:
             return True
         keys = [(name, self._period_key(name), cap) for name, cap in capped]
@@ -198,6 +196,12 @@ class Spend:
             periods.append(("monthly", self.ledger.month(), self.caps.monthly_usd))
         return periods
 
+    @staticmethod
+    def _level(spent: float, cap: float) -> str:
+        if spent >= cap - EPSILON_USD:
+            return "capped"
+        return "warned" if spent >= WARN_FRACTION * cap - EPSILON_USD else ""
+
     def _period_key(self, name: str) -> str:
         day = day_key(self._clock())
         return day if name == "daily" else day[:7]
@@ -209,7 +213,7 @@ class Spend:
     def _check_thresholds(self) -> None:
         """Say once per period and cap: at 80 % a warning, at 100 % that completion paused."""
         for name, spent, cap in self._periods():
-            level = "capped" if spent >= cap else "warned" if spent >= WARN_FRACTION * cap else ""
+            level = self._level(spent, cap)
             key = (level, name, self._period_key(name), cap)
             if not level or key in self._said:
                 continue
