@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -152,6 +155,24 @@ async def test_spend_persists_across_a_restart(fake, tmp_path: Path):
         after = await usage(client)
         assert after["costUsdToday"] == pytest.approx(2 * COST)
         assert after["budget"]["state"] == "capped"  # the two processes' spend together
+
+
+async def test_doctor_shows_today_s_spend(fake, tmp_path: Path):
+    env = {"DEEPSEEK_LSP_STATE_DIR": str(tmp_path)}
+    fake.script(reply("a + b"))
+    async with lsp_session(fake, init_options={"pricing": PRICING}, env=env) as client:
+        open_doc(client, URI, TEXT)
+        await client.text_document_inline_completion_async(inline_params(URI, 3, 11))
+    doctor_env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+    doctor_env.update(env, DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY="sk-test")
+    done = subprocess.run(
+        [sys.executable, "-m", "deepseek_lsp", "doctor"],
+        env=doctor_env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "spend today (UTC): $0.0024" in done.stdout
 
 
 async def test_two_servers_share_one_spend_file(fake, tmp_path: Path):

@@ -99,6 +99,8 @@ class Ledger:
         """
         if self.path is None:
             return
+        if not self._pending and not self.path.exists():
+            return  # nothing to write, nothing to read: leave no directory or lock file behind
         with self._guard:
             pending, self._pending = self._pending, {}
         try:
