@@ -117,7 +117,7 @@ def register(server: DeepSeekServer) -> None:
     @server.feature(protocol.USAGE)
     async def usage(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
         """Counters since the server started, and money (today's and this month's persisted)."""
-        await ls.spend.sync()
+        await ls.spend.refresh()
         return {**ls.engine.usage.to_json(), **ls.spend.to_json()}
 
     @server.feature(protocol.DID_SHOW_COMPLETION)

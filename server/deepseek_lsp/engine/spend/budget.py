@@ -164,6 +164,14 @@ class Spend:
             self._sync_task = asyncio.ensure_future(self._sync())
             await asyncio.shield(self._sync_task)
 
+    async def refresh(self, max_age: float = 1.0) -> None:
+        """`sync` unless nothing is pending and the last one is younger than `max_age` seconds.
+
+        (`deepseek/usage` is polled by editors; the file need not be read on every poll.)
+        """
+        if self.ledger.has_pending or self._timer() - self._synced_at >= max_age:
+            await self.sync()
+
     async def close(self) -> None:
         """Write what is pending before the process ends."""
         if self._flush is not None:
