@@ -117,8 +117,15 @@ class Spend:
         return self.state() != "capped"
 
     async def approve(self) -> bool:
-        """May an explicit request go upstream? At a cap, asks the user once per period."""
-        await self.sync()
+        """May an explicit request go upstream? At a cap, asks the user once per period.
+
+        Decided on the totals in memory (other processes' spend at most `REFRESH_SECONDS`
+        old, refreshed in the background): no file I/O before an invoked completion.
+        """
+        if self.caps == Caps():
+            return True
+        if self._timer() - self._synced_at >= REFRESH_SECONDS:
+            self._start_sync()
         capped = [
             (n, cap) for n, spent, cap in self._periods() if self._level(spent, cap) == "capped"
         ]

@@ -18,8 +18,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from threading import Lock
 
-from filelock import FileLock, Timeout
-
 log = logging.getLogger(__name__)
 
 STATE_DIR_ENV = "DEEPSEEK_LSP_STATE_DIR"
@@ -101,8 +99,9 @@ class Ledger:
             return
         if not self._pending and not self.path.exists():
             return  # nothing to write, nothing to read: leave no directory or lock file behind
-        with self._guard:
-            pending, self._pending = self._pending, {}
+        from filelock import FileLock, Timeout  # here, in the worker thread: not at start-up
+        with self._guard:  # pending stays counted in memory until the file has it
+            pending = dict(self._pending)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS):
@@ -113,14 +112,17 @@ class Ledger:
                 if pending:
                     _write_atomic(self.path, days)
         except (OSError, Timeout) as exc:
-            with self._guard:  # put it back: the next sync tries again
-                for key, usd in pending.items():
-                    self._pending[key] = self._pending.get(key, 0.0) + usd
             if not self._failed:
                 self._failed = True
                 log.warning("cannot update the spend file %s: %s", self.path, exc)
             return
         with self._guard:
+            for key, usd in pending.items():
+                left = self._pending.get(key, 0.0) - usd
+                if abs(left) > 1e-12:
+                    self._pending[key] = left  # recorded while this sync ran
+                else:
+                    self._pending.pop(key, None)
             self._stored = days
 
 
