@@ -100,6 +100,7 @@ class Ledger:
         if not self._pending and not self.path.exists():
             return  # nothing to write, nothing to read: leave no directory or lock file behind
         from filelock import FileLock, Timeout  # here, in the worker thread: not at start-up
+
         with self._guard:  # pending stays counted in memory until the file has it
             pending = dict(self._pending)
         try:
