@@ -112,3 +112,15 @@ async def test_a_new_policy_is_picked_up_without_a_restart(fake, tmp_path):
             return False
 
         await until(refused)
+
+
+def test_complete_command_obeys_the_policy(fake, tmp_path):
+    from .test_cli import run_cli
+
+    system = tmp_path / "policy.json"
+    system.write_text(json.dumps({"features": {"completion": False}}))
+    source = tmp_path / "calc.py"
+    source.write_text(TEXT)
+    done = run_cli(fake, "complete", f"{source}:4:12", env={"DEEPSEEK_LSP_POLICY": str(system)})
+    assert done.returncode == 1 and str(system) in done.stderr
+    assert fim_requests(fake) == []

@@ -190,3 +190,17 @@ async def test_two_servers_share_one_spend_file(fake, tmp_path: Path):
                 break
             await asyncio.sleep(0.05)
         assert (await usage(two))["costUsdToday"] == pytest.approx(COST)
+
+
+def test_complete_command_prices_its_request_into_the_shared_file(fake, tmp_path: Path):
+    from .test_cli import run_cli
+
+    source = tmp_path / "calc.py"
+    source.write_text(TEXT)
+    fake.script(reply("a + b"))
+    done = run_cli(
+        fake, "complete", f"{source}:4:12", env={"DEEPSEEK_LSP_STATE_DIR": str(tmp_path)}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "; cost $" in done.stderr
+    assert (tmp_path / "spend.json").exists()
