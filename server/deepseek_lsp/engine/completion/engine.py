@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
 from deepseek_lsp.engine import privacy
@@ -24,7 +24,7 @@ from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
-from deepseek_lsp.engine.spend import Spend, estimated_usage
+from deepseek_lsp.engine.spend import Spend
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.settings import Settings
 
@@ -211,9 +211,9 @@ class CompletionEngine:
         """At a spend cap automatic requests stay home; an invoked one asks the user first."""
         if self.spend is None:
             return True
-        if trigger == "automatic":
-            return self.spend.automatic_allowed()
-        return await self.spend.approve()
+        return (
+            self.spend.automatic_allowed() if trigger == "automatic" else await self.spend.approve()
+        )
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -267,19 +267,6 @@ class CompletionEngine:
         entry = _InFlight(prefix, suffix, prepared.key, work)
         return work
 
-    def _price(self, prepared: Prepared, model: str, usage: Any, parts: list[str]) -> None:
-        """Price a request that was answered, even if we hung up before its `usage` came.
-
-        Hanging up early (a single-line answer, a keystroke) still costs the prompt and what was
-        generated; without `usage` that is estimated (all prompt tokens as cache misses).
-        """
-        if self.spend is None or (usage is None and not parts):
-            return
-        if usage is None:
-            request = prepared.request
-            usage = estimated_usage(len(request.prompt) + len(request.suffix), len("".join(parts)))
-        self.spend.record("completion", model, usage)
-
     async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
@@ -306,7 +293,9 @@ class CompletionEngine:
                 self._paused_until = self._timer() + PAUSE_SECONDS
             raise
         finally:
-            self._price(prepared, model, usage, parts)
+            if self.spend is not None:  # priced even when we hung up before `usage` came
+                sent = len(prepared.request.prompt) + len(prepared.request.suffix)
+                self.spend.record_answer("completion", model, usage, sent, len("".join(parts)))
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed

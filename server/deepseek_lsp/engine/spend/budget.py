@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from deepseek_lsp.engine.spend.ledger import Clock, Ledger, day_key, utc_now
-from deepseek_lsp.engine.spend.prices import Price, cost_usd
+from deepseek_lsp.engine.spend.prices import Price, cost_usd, estimated_usage
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,21 @@ class Spend:
         self._schedule_flush()
         self._check_thresholds()
         return usd
+
+    def record_answer(
+        self, feature: str, model: str, usage: Any, sent_chars: int, received_chars: int
+    ) -> float:
+        """`record` for a stream that may have been closed before its `usage` arrived.
+
+        Hanging up early (a single-line answer, a keystroke) still costs the prompt and what was
+        generated, so that is estimated (all prompt tokens as misses); a stream that delivered
+        nothing is not priced (DeepSeek's billing of those is not documented).
+        """
+        if usage is None:
+            if not received_chars:
+                return 0.0
+            usage = estimated_usage(sent_chars, received_chars)
+        return self.record(feature, model, usage)
 
     def state(self) -> State:
         """ok, warned (>= 80 % of a cap) or capped (>= 100 %)."""

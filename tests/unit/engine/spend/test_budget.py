@@ -146,3 +146,13 @@ async def test_spend_is_written_in_a_batch_and_read_by_another_process(tmp_path:
     await other.sync()
     assert other.state() == "capped"
     await other.close()
+
+
+async def test_a_stream_closed_before_usage_is_priced_from_an_estimate(tmp_path: Path) -> None:
+    spend, _ = make(tmp_path, Caps())
+    spend.pricing = {"m": Price(0.0, 1_000_000.0, 1_000_000.0)}  # $1 per token of either kind
+    assert spend.record_answer("completion", "m", None, 30, 6) == pytest.approx(12.0)
+    assert spend.record_answer("completion", "m", None, 30, 0) == 0.0  # nothing came back
+    assert spend.record_answer("completion", "m", cents(0), 30, 6) == 0.0  # usage wins
+    assert spend.by_feature["completion"].requests == 2
+    await spend.close()
