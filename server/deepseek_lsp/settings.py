@@ -12,11 +12,13 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 from urllib.parse import urlparse
 
+from deepseek_lsp.price_rows import PriceSetting, pricing
+
 DEFAULT_BASE_URL = "https://api.deepseek.com"
-DEFAULT_MODEL = "deepseek-v4-flash"
+DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.env",
     "**/.env.*",
@@ -89,14 +91,6 @@ class HttpSettings:
 
     timeout_seconds: float = 30.0
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-
-
-class PriceSetting(NamedTuple):
-    """One `pricing` row: USD per million tokens (cache hit, cache miss, output)."""
-
-    cache_hit: float
-    cache_miss: float
-    output: float
 
 
 @dataclass(frozen=True)
@@ -275,24 +269,6 @@ def _oauth2(value: Any) -> OAuth2Settings:
         raise ValueError(f"expected {{tokenUrl, clientId, clientSecret}} ({exc})") from None
 
 
-def _pricing(value: Any) -> Mapping[str, PriceSetting]:
-    shape = '{"model": {"cacheHit": n, "cacheMiss": n, "output": n}} (USD per million tokens)'
-    if not isinstance(value, Mapping):
-        raise ValueError(f"expected {shape}, got {_show(value)}")
-    rows: dict[str, PriceSetting] = {}
-    for model, row in value.items():
-        keys = ("cacheHit", "cacheMiss", "output")
-        missing = [k for k in keys if not isinstance(row, Mapping) or k not in row]
-        try:
-            if missing:
-                raise ValueError(f"missing {', '.join(missing)}")
-            prices = [_float_in(0.0, 1e6)(row[k]) for k in keys]
-        except ValueError as exc:
-            raise ValueError(f"expected {shape}; {model!r} is {_show(row)}: {exc}") from None
-        rows[_string(model)] = PriceSetting(*prices)
-    return MappingProxyType(rows)
-
-
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -321,7 +297,7 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "auth.oauth2": (("oauth2",), _oauth2),
     "budget.dailyUsd": (("budget", "daily_usd"), _float_in(0.0, 1e9)),
     "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
-    "pricing": (("budget", "pricing"), _pricing),
+    "pricing": (("budget", "pricing"), pricing),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "logPrompts": (("log_prompts",), _bool),
 }

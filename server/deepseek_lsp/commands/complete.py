@@ -138,6 +138,11 @@ async def _complete(
             f"completion {u.completion_tokens}"
             + (f"; cost ${spend.cost_usd:.6f}" if spend else "")
             + ("" if suggestion else "; no suggestion for this position")
+            + (
+                f"; replaces the {suggestion.replace} character(s) after the cursor"
+                if suggestion and suggestion.replace
+                else ""
+            )
         )
         return 0
     finally:

@@ -10,6 +10,7 @@ from lsprotocol import types
 from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.lsp import guard
 from deepseek_lsp.lsp.server import DeepSeekServer
+from deepseek_lsp.lsp.vim_completion import detect_vim_client
 from deepseek_lsp.settings import deepseek_section
 
 
@@ -34,6 +35,7 @@ def register(server: DeepSeekServer) -> None:
         ls.workspace_roots = _roots(params)
         ls.policy_files.set_roots(ls.workspace_roots)
         ls.policy_files.refresh()  # start-up: a few small files, before any request
+        ls.vim_client = detect_vim_client(params)
         ls.apply_settings()
 
     @server.feature(types.INITIALIZED)
