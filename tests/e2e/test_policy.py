@@ -53,7 +53,7 @@ async def test_a_feature_turned_off_is_refused_naming_the_file(fake, tmp_path):
 
 async def test_a_model_not_allowed_sends_nothing(fake, tmp_path):
     system = tmp_path / "system-policy.json"
-    system.write_text(json.dumps({"models": ["deepseek-flash"]}))
+    system.write_text(json.dumps({"models": ["deepseek-v4-pro"]}))
     uri = (tmp_path / "app.py").as_uri()
     env = {"DEEPSEEK_LSP_POLICY": str(system)}
     async with lsp_session(fake, root=tmp_path, env=env) as client:
@@ -61,7 +61,7 @@ async def test_a_model_not_allowed_sends_nothing(fake, tmp_path):
         result = await client.text_document_inline_completion_async(inline_params(uri, 3, 11))
         assert list(result.items) == [] and fim_requests(fake) == []
         message = next(m.message for m in client.messages if str(system) in m.message)
-        assert "deepseek-v4-flash" in message and "deepseek.completion.model" in message
+        assert "deepseek-flash" in message and "deepseek.completion.model" in message
 
 
 async def test_policy_exclude_globs_are_never_sent_whatever_the_user_says(fake, tmp_path):

@@ -21,7 +21,7 @@ from .conftest import as_dict, inline_params, lsp_session, open_doc, raw_request
 
 URI = "file:///work/proj/app.py"
 TEXT = "import os\n\ndef add(a, b):\n    return \n\ndef sub(a, b):\n    return \n"
-MODEL = "deepseek-v4-flash"
+MODEL = "deepseek-flash"  # the default model
 # USD per million tokens; with the usage below one request costs exactly 0.0024 USD.
 PRICING = {MODEL: {"cacheHit": 1.0, "cacheMiss": 2.0, "output": 4.0}}
 USAGE = {
