@@ -15,6 +15,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from deepseek_lsp.price_rows import PriceSetting, pricing
+
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -94,6 +96,15 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class BudgetSettings:
+    """Spend caps in USD per UTC day and month (None: no cap); `pricing` rows by model name."""
+
+    daily_usd: float | None = None
+    monthly_usd: float | None = None
+    pricing: Mapping[str, PriceSetting] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every key of PROTOCOL.md's configuration table, with its default."""
 
@@ -104,6 +115,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
     oauth2: OAuth2Settings | None = None
     metrics_port: int | None = None
     log_prompts: bool = False
@@ -286,6 +298,9 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "http.timeoutSeconds": (("http", "timeout_seconds"), _float_in(0.5, 3600.0)),
     "http.headers": (("http", "headers"), _headers),
     "auth.oauth2": (("oauth2",), _oauth2),
+    "budget.dailyUsd": (("budget", "daily_usd"), _float_in(0.0, 1e9)),
+    "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
+    "pricing": (("budget", "pricing"), pricing),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "logPrompts": (("log_prompts",), _bool),
 }

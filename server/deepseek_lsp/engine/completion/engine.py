@@ -9,7 +9,6 @@ the moment nobody wants it, then postprocessing. Used by the language server and
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,7 @@ from deepseek_lsp.engine.completion.speculate import SpeculationMixin
 from deepseek_lsp.engine.completion.speculative import Served, Speculations
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.spend import Spend
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.settings import Settings
 
@@ -79,10 +79,12 @@ class CompletionEngine(SpeculationMixin):
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
+        spend: Spend | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.usage = usage or UsageCounters()
+        self.spend = spend  # prices requests; at a cap, holds back what would go upstream
         self._timer = timer
         self._cache: SuggestionCache[post.Draft] = SuggestionCache(
             settings.cache.max_entries, settings.cache.ttl_seconds
@@ -193,6 +195,8 @@ class CompletionEngine(SpeculationMixin):
             joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
             if joined is not None:
                 return self._answer(served, joined, doc.version == version)
+            if not await self._within_budget(trigger):
+                return None
             delay = 0.0
             if speculative:
                 self._note_speculative(doc.uri, prepared.key)
@@ -211,21 +215,13 @@ class CompletionEngine(SpeculationMixin):
             return None  # the document moved on: never show a stale suggestion
         return self._answer(served, _suggestion(draft, "upstream"))
 
-    def _answer(
-        self, served: Served, suggestion: Suggestion | None, current: bool = True
-    ) -> Suggestion | None:
-        """The suggestion to show, remembered as the one served for its document.
-
-        One that replaces text after the cursor (an auto-closed pair) is not remembered: the
-        document after its accept is not the plain insertion a speculation assumes.
-        """
-        if suggestion is None or not suggestion.text or not current:
-            return None
-        if not suggestion.replace:
-            self._spec.served(dataclasses.replace(served, text=suggestion.text))
-        else:
-            self._spec.forget_served(served.uri)
-        return suggestion
+    async def _within_budget(self, trigger: Trigger) -> bool:
+        """At a spend cap automatic requests stay home; an invoked one asks the user first."""
+        if self.spend is None:
+            return True
+        return (
+            self.spend.automatic_allowed() if trigger == "automatic" else await self.spend.approve()
+        )
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -289,6 +285,7 @@ class CompletionEngine(SpeculationMixin):
         self.usage.requests += 1
         started = self._timer()
         parts: list[str] = []
+        usage, model = None, prepared.request.model
         try:
             async with self.client.stream_fim(
                 prepared.request, retry=retry, fallback_models=s.completion.fallback_models
@@ -298,11 +295,16 @@ class CompletionEngine(SpeculationMixin):
                     if not prepared.ctx.multiline and line_complete("".join(parts)):
                         break  # single-line: the rest is not wanted, stop paying for it
                 usage, finish = stream.usage, stream.finish_reason
+                model = getattr(stream, "model", model)
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
                 self._paused_until = self._timer() + PAUSE_SECONDS
             raise
+        finally:
+            if self.spend is not None:  # priced even when we hung up before `usage` came
+                sent = len(prepared.request.prompt) + len(prepared.request.suffix)
+                self.spend.record_answer("completion", model, usage, sent, len("".join(parts)))
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed

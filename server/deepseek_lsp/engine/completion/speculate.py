@@ -10,8 +10,9 @@ exclusion, spend caps added to `complete` or `_fetch`) guards it too.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from deepseek_lsp.api import ApiError
 from deepseek_lsp.engine.completion.schedule import Scheduler
@@ -24,6 +25,19 @@ if TYPE_CHECKING:
     from deepseek_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class _Shown(Protocol):
+    """What `_answer` reads of the engine's Suggestion (imported nowhere here: no cycle)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def replace(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Shown)
 
 
 class SpeculationMixin:
@@ -100,3 +114,17 @@ class SpeculationMixin:
         if not self._scheduler.running(key):
             self.usage.speculative_requests += 1
             self._spec.note_key(uri, key)
+
+    def _answer(self, served: Served, suggestion: S | None, current: bool = True) -> S | None:
+        """The suggestion to show, remembered as the one served for its document.
+
+        One that replaces text after the cursor (an auto-closed pair) is not remembered: the
+        document after its accept is not the plain insertion a speculation assumes.
+        """
+        if suggestion is None or not suggestion.text or not current:
+            return None
+        if not suggestion.replace:
+            self._spec.served(dataclasses.replace(served, text=suggestion.text))
+        else:
+            self._spec.forget_served(served.uri)
+        return suggestion
