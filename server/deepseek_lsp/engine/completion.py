@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
-from deepseek_lsp.engine import context, post, privacy
+from deepseek_lsp.engine import context, post, privacy, waiting
 from deepseek_lsp.engine.cache import SuggestionCache, cache_key
 from deepseek_lsp.engine.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.redis_cache import RedisCache
 from deepseek_lsp.engine.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.typed_ahead import TypedAhead
 from deepseek_lsp.engine.usage import UsageCounters
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
 
 Trigger = Literal["invoked", "automatic"]
-Source = Literal["upstream", "cache", "typed_ahead"]
+Source = Literal["upstream", "cache", "redis", "typed_ahead", "inflight"]
 
 # How much raw text around the cursor anchors a typed-ahead suggestion.
 ANCHOR_PREFIX_CHARS = 512
@@ -84,6 +85,7 @@ class CompletionEngine:
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
+        report: Callable[[str], None] = log.warning,
     ) -> None:
         self.settings = settings
         self.client = client
@@ -96,13 +98,32 @@ class CompletionEngine:
         self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._paused_until = 0.0
         self._latency: float | None = None
+        self._report = report  # tells the user once when the shared cache fails
+        self.redis: RedisCache | None = None
+        self._redis_for(settings)
 
     def update_settings(self, settings: Settings) -> None:
         """Take new settings; the next request uses them. A change lifts an auth pause."""
-        if settings.cache != self.settings.cache:
+        new, old = settings.cache, self.settings.cache
+        if (new.max_entries, new.ttl_seconds) != (old.max_entries, old.ttl_seconds):
             self._cache.resize(settings.cache.max_entries, settings.cache.ttl_seconds)
         self.settings = settings
         self._paused_until = 0.0
+        self._redis_for(settings)
+
+    def _redis_for(self, settings: Settings) -> None:
+        """(Re)connect the shared second level when its settings change."""
+        wanted = RedisCache.identity(settings.cache)
+        if wanted == (self.redis.identity(self.redis.settings) if self.redis else None):
+            return
+        if self.redis is not None:
+            self.redis.close_soon()
+        self.redis = RedisCache.start(settings.cache, self._report) if wanted else None
+
+    async def aclose(self) -> None:
+        """Finish pending shared-cache writes and close its connections."""
+        if self.redis is not None:
+            await self.redis.aclose()
 
     def document_changed(self, uri: str) -> None:
         """Record a keystroke, for the adaptive debounce."""
@@ -181,16 +202,23 @@ class CompletionEngine:
         if rest:
             self.usage.typed_ahead_hits += 1
             return Suggestion(rest, "typed_ahead")
+        shared = await self.redis.get(prepared.key) if self.redis is not None else None
+        if shared is not None:
+            self.usage.redis_hits += 1
+            self._cache.put(prepared.key, shared)  # promoted: the next ask stays in-process
+            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, shared)
+            return Suggestion(shared, "redis") if shared and doc.version == version else None
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
-            joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
-            if joined is not None:
-                return joined if doc.version == version else None
-            delay = 0.0
-            if trigger == "automatic":
-                delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
-            work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-            text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+            with waiting.waiting():  # debounce and upstream: not the server's own time
+                joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
+                if joined is not None:
+                    return joined if doc.version == version else None
+                delay = 0.0
+                if trigger == "automatic":
+                    delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+                work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
+                text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -225,7 +253,7 @@ class CompletionEngine:
         if not rest:
             return None
         self.usage.typed_ahead_hits += 1
-        return Suggestion(rest, "typed_ahead")
+        return Suggestion(rest, "inflight")
 
     def _work(
         self,
@@ -281,4 +309,6 @@ class CompletionEngine:
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
         text = post.postprocess("".join(parts), prepared.ctx)
         self._cache.put(prepared.key, text)
+        if self.redis is not None:
+            self.redis.put(prepared.key, text)  # in the background: never delays this answer
         return text

@@ -50,7 +50,9 @@ class DeepSeekServer(LanguageServer):
         self.workspace_roots: tuple[str, ...] = ()
         self.settings, _ = load(self.env, forced)
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
-        self.engine = CompletionEngine(self.settings, self.client)
+        self.engine = CompletionEngine(
+            self.settings, self.client, report=lambda text: self.notifier.show("redis", text)
+        )
         self.notifier = Notifier(self.window_show_message)
         self.metrics = MetricsServer(self.engine.usage)
         self._metrics_lock: asyncio.Lock | None = None
@@ -84,13 +86,6 @@ class DeepSeekServer(LanguageServer):
             if problem not in self._reported:
                 self._reported.add(problem)
                 self.notifier.show("settings", problem, force=True)
-        if settings.cache.redis_url and "redis" not in self._reported:
-            self._reported.add("redis")
-            self.notifier.show(
-                "settings",
-                "cache.redisUrl is not supported by this version; using the in-memory cache only.",
-                force=True,
-            )
         if settings == self.settings:
             return
         self.settings = settings
@@ -262,6 +257,7 @@ def create_server(
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:
         """Close the connection pool and the metrics endpoint."""
         await ls.client.aclose()
+        await ls.engine.aclose()
         await ls.metrics.close()
 
     completion.register(server)
