@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from deepseek_lsp.engine.redis_cache import NAMESPACE
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.engine.completion.redis_cache import NAMESPACE
+from deepseek_lsp.testing.fake.types import FakeReply
 from deepseek_lsp.testing.services import RedisServer
 
 from .conftest import as_dict, inline_params, lsp_session, open_doc, raw_request

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from deepseek_lsp.engine.redis_cache import (
+from deepseek_lsp.engine.completion.redis_cache import (
     NAMESPACE,
     SLOW_STREAK,
     Breaker,
