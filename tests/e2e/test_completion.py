@@ -404,9 +404,11 @@ async def test_prometheus_metrics_are_served_on_the_configured_port(fake):
                     break
                 except httpx.ConnectError:
                     await asyncio.sleep(0.05)
-        assert "deepseek_lsp_requests_total 1" in page
-        assert "deepseek_lsp_cache_hits_total 1" in page
-        assert "# TYPE deepseek_lsp_completion_tokens_total counter" in page
+        ok = 'model="deepseek-v4-flash",outcome="ok"'
+        assert f'deepseek_lsp_requests_total{{feature="completion",{ok}}} 1.0' in page
+        assert 'deepseek_lsp_cache_hits_total{level="memory"} 1.0' in page
+        assert 'deepseek_lsp_server_added_seconds_count{feature="completion"} 2.0' in page
+        assert "# TYPE deepseek_lsp_tokens_total counter" in page
 
 
 async def test_exclude_globs_follow_workspace_folder_changes(fake, tmp_path):

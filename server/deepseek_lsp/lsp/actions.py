@@ -85,16 +85,17 @@ async def run(
 ) -> ActionResult:
     """Run an action with the server's client and settings; API errors become a clear reply."""
     try:
-        return await engine.run_action(
-            kind,
-            doc,
-            selection_of(doc, rng),
-            diagnostics_of(diags),
-            ls.client,
-            ls.settings,
-            workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
-            workspace_roots=ls.workspace_roots,
-        )
+        with ls.metrics.handling("actions"):
+            return await engine.run_action(
+                kind,
+                doc,
+                selection_of(doc, rng),
+                diagnostics_of(diags),
+                ls.upstream["actions"],
+                ls.settings,
+                workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
+                workspace_roots=ls.workspace_roots,
+            )
     except ApiError as exc:
         ls.notifier.api_error(exc)
         raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None
@@ -243,14 +244,15 @@ def register(server: DeepSeekServer) -> None:
             raise JsonRpcInvalidParams("Expected arguments [uri].")
         doc = ls.document(args[0])
         try:
-            result = await engine.add_docstrings_to_file(
-                doc,
-                ls.client,
-                ls.settings,
-                concurrency=BATCH_CONCURRENCY,
-                workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
-                workspace_roots=ls.workspace_roots,
-            )
+            with ls.metrics.handling("actions"):
+                result = await engine.add_docstrings_to_file(
+                    doc,
+                    ls.upstream["actions"],
+                    ls.settings,
+                    concurrency=BATCH_CONCURRENCY,
+                    workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
+                    workspace_roots=ls.workspace_roots,
+                )
         except ApiError as exc:
             ls.notifier.api_error(exc)
             raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None

@@ -78,19 +78,20 @@ def register(server: DeepSeekServer) -> None:
         """One chat turn with optional command, selection and history; streamed when asked."""
         request = _parse(ls, params)
         try:
-            result = await engine.chat(
-                ls.client,
-                ls.settings,
-                request["message"],
-                command=request["command"],
-                history=request["history"],
-                selection=None,  # the engine reads the range (or the enclosing function)
-                document=request["document"],
-                range=request["range"],
-                on_delta=_streamer(ls, request["token"], "delta"),
-                on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
-                workspace_roots=ls.workspace_roots,
-            )
+            with ls.metrics.handling("chat"):
+                result = await engine.chat(
+                    ls.upstream["chat"],
+                    ls.settings,
+                    request["message"],
+                    command=request["command"],
+                    history=request["history"],
+                    selection=None,  # the engine reads the range (or the enclosing function)
+                    document=request["document"],
+                    range=request["range"],
+                    on_delta=_streamer(ls, request["token"], "delta"),
+                    on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
+                    workspace_roots=ls.workspace_roots,
+                )
         except ApiError as exc:
             ls.engine.usage.errors += 1
             raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None

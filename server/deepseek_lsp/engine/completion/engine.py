@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol
 
-from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
+from deepseek_lsp.api import ApiError, FimRequest, RetryPolicy
 from deepseek_lsp.engine import privacy, waiting
 from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import prompt as fim_prompt
@@ -47,6 +48,16 @@ JOIN_ANCHOR_CHARS = 256
 JOIN_MAX_TYPED = 64
 # An explicit request may wait out one short rate limit; an automatic one never waits.
 INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
+
+
+class FimClient(Protocol):
+    """What the engine needs of `DeepSeekClient` (the lsp layer hands it a metered one)."""
+
+    def stream_fim(
+        self, req: FimRequest, *, retry: RetryPolicy | None, fallback_models: Sequence[str]
+    ) -> AbstractAsyncContextManager[Any]:
+        """An async context manager that iterates deltas with `.text` and has `.usage`."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ class CompletionEngine:
     def __init__(
         self,
         settings: Settings,
-        client: DeepSeekClient,
+        client: FimClient,
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
