@@ -9,9 +9,13 @@ import pytest
 
 from deepseek_lsp.engine.completion.redis_cache import NAMESPACE
 from deepseek_lsp.testing.fake.types import FakeReply
-from deepseek_lsp.testing.services import RedisServer
+from deepseek_lsp.testing.services import RedisServer, missing
 
 from .conftest import as_dict, inline_params, lsp_session, open_doc, raw_request
+
+pytestmark = pytest.mark.skipif(
+    bool(missing("redis-server", "redis-cli")), reason="needs scripts/setup-services.sh"
+)
 
 URI = "file:///work/proj/shared.py"
 TEXT = "import os\n\ndef add(a, b):\n    return \n\nprint(add(1, 2))\n"

@@ -13,7 +13,11 @@ from deepseek_lsp.engine.completion.redis_cache import (
     redacted_url,
 )
 from deepseek_lsp.settings import CacheSettings
-from deepseek_lsp.testing.services import RedisServer, wait_until
+from deepseek_lsp.testing.services import RedisServer, missing, wait_until
+
+pytestmark = pytest.mark.skipif(
+    bool(missing("redis-server", "redis-cli")), reason="needs scripts/setup-services.sh"
+)
 
 
 class Clock:
