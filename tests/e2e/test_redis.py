@@ -151,3 +151,22 @@ async def test_a_url_that_is_not_redis_is_an_invalid_setting(fake):
         assert await suggest(client) == ["a + b"]
         problems = [m.message for m in client.messages if "cache.redisUrl" in m.message]
         assert len(problems) == 1 and "hunter2" not in problems[0]
+
+
+async def test_a_hung_redis_costs_at_most_a_few_budgets_and_one_message(fake, redis_server):
+    replies = [FakeReply(text=f"a + {i}") for i in range(6)]
+    fake.script(*replies)
+    options = {"cache": {"redisUrl": redis_server.url(), "redisTimeoutMs": 25}}
+    async with lsp_session(fake, init_options=options) as client:
+        open_doc(client, URI, TEXT)
+        assert await suggest(client) == ["a + 0"]
+        redis_server.pause()  # SIGSTOP: connections stay open, nothing answers
+        try:
+            for i, (line, char) in enumerate([(5, 0), (1, 0), (0, 0), (4, 0), (2, 0)], start=1):
+                assert await suggest(client, line, char) == [f"a + {i}"]
+            await until(lambda: redis_messages(client), what="the Redis message")
+        finally:
+            redis_server.resume()
+        (message,) = redis_messages(client)
+        assert "did not answer within 25 ms" in message
+        assert len(fim_requests(fake)) == 6
