@@ -115,6 +115,22 @@ async def replay(
         await client.close()
 
 
+def classify(first: list[Any], second: list[Any]) -> dict[str, int]:
+    """The second server's requests by what the first did with the same prompt and suffix."""
+
+    def key(record: Any) -> tuple[str, str]:
+        return str(record.body.get("prompt")), str(record.body.get("suffix"))
+
+    answered = {key(r) for r in first if not r.hung_up}
+    abandoned = {key(r) for r in first if r.hung_up}
+    counts = {"first_answered": 0, "first_hung_up": 0, "first_never_sent": 0}
+    for record in second:
+        k = key(record)
+        kind = "answered" if k in answered else "hung_up" if k in abandoned else "never_sent"
+        counts[f"first_{kind}"] += 1
+    return counts
+
+
 def foreign_file() -> str:
     """A real Python file nobody here wrote: httpx's client module from the venv."""
     return Path(httpx.__file__).with_name("_client.py").read_text()
@@ -172,11 +188,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         n0 = len(fake.requests)
         out["first"] = await replay(env, fake, args, redis.url())
-        out["first_upstream"] = len(await settled(fake, len(fake.requests))) - n0
+        first = (await settled(fake, len(fake.requests)))[n0:]
+        out["first_upstream"] = len(first)
         out["shared_entries"] = settle_writes(redis)
         n1 = len(fake.requests)
         out["second"] = await replay(env, fake, args, redis.url())
-        out["second_upstream"] = len(await settled(fake, len(fake.requests))) - n1
+        second = (await settled(fake, len(fake.requests)))[n1:]
+        out["second_upstream"] = len(second)
+        out["second_by_first"] = classify(first, second)
         redis.cli("FLUSHALL")
         out["hit"] = await hit_latency(env, fake, args, redis)
         out["no_redis"] = await replay(env, fake, args, None)
@@ -221,6 +240,12 @@ def summarise(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             f"shown {raw['second']['shown']} vs {raw['first']['shown']})",
             "<= 10 %",
             share <= 0.10,
+        ),
+        (
+            "  second server's requests, by what the first did with that prompt",
+            ", ".join(f"{k} {v}" for k, v in raw["second_by_first"].items()),
+            "answered 0",
+            raw["second_by_first"]["first_answered"] == 0,
         ),
         (
             "Redis hit, server round trip (invoked, fresh server)",
