@@ -76,7 +76,7 @@ async def test_the_second_server_gets_the_first_ones_suggestion_without_upstream
         assert counters["cacheHits"] == 1 and counters["redisHits"] == 1
         assert redis_messages(second) == []
     (key,) = shared_keys(redis_server)
-    assert redis_server.cli("GET", key) == "a + b"  # the suggestion text and nothing else
+    assert redis_server.cli("GET", key) == "0:a + b"  # the suggestion and nothing else
     assert "def add" not in key and len(key) == len(NAMESPACE) + 40
     assert 0 < int(redis_server.cli("TTL", key)) <= 600
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from deepseek_lsp.api import ApiError, ChatRequest, DeepSeekClient, FimRequest, RetryPolicy, Stream
 from deepseek_lsp.api.types import Delta
-from deepseek_lsp.engine import waiting
+from deepseek_lsp.engine.completion import waiting
 from deepseek_lsp.lsp.metrics import Metrics, error_label
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from deepseek_lsp.engine import waiting
+from deepseek_lsp.engine.completion import waiting
 from deepseek_lsp.engine.usage import UsageCounters
 
 log = logging.getLogger(__name__)

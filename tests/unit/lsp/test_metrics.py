@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from deepseek_lsp.api import ApiConfig, BalanceError, ChatRequest, DeepSeekClient, FimRequest
-from deepseek_lsp.engine import waiting
+from deepseek_lsp.engine.completion import waiting
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.lsp.metered import MeteredClient
 from deepseek_lsp.lsp.metrics import CACHE_LEVELS, ERROR_KINDS, OFF, Metrics, error_label

@@ -11,18 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal
 
 from deepseek_lsp.api import ApiError, FimRequest, RetryPolicy
-from deepseek_lsp.engine import privacy, waiting
+from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import prompt as fim_prompt
+from deepseek_lsp.engine.completion import redis_cache, waiting
 from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
+from deepseek_lsp.engine.completion.client import FimClient
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
-from deepseek_lsp.engine.completion.redis_cache import RedisCache
+from deepseek_lsp.engine.completion.multiline import line_complete
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
@@ -50,22 +51,13 @@ JOIN_MAX_TYPED = 64
 INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
 
 
-class FimClient(Protocol):
-    """What the engine needs of `DeepSeekClient` (the lsp layer hands it a metered one)."""
-
-    def stream_fim(
-        self, req: FimRequest, *, retry: RetryPolicy | None, fallback_models: Sequence[str]
-    ) -> AbstractAsyncContextManager[Any]:
-        """An async context manager that iterates deltas with `.text` and has `.usage`."""
-        ...
-
-
 @dataclass(frozen=True)
 class Suggestion:
     """Text to insert at the cursor, and where it came from."""
 
     text: str
     source: Source
+    replace: int = 0  # code points right of the cursor the text replaces (auto-closed pairs)
 
 
 @dataclass(frozen=True)
@@ -75,7 +67,7 @@ class _InFlight:
     prefix: str
     suffix: str
     key: str
-    work: Callable[[], Awaitable[str]]
+    work: Callable[[], Awaitable[post.Draft]]
 
 
 @dataclass(frozen=True)
@@ -98,40 +90,31 @@ class CompletionEngine:
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
-        report: Callable[[str], None] = log.warning,
+        report: Callable[[str], None] = log.warning,  # says once when the shared cache fails
     ) -> None:
         self.settings = settings
         self.client = client
         self.usage = usage or UsageCounters()
         self._timer = timer
-        self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
+        self._cache: SuggestionCache[post.Draft] = SuggestionCache(
+            settings.cache.max_entries, settings.cache.ttl_seconds
+        )
         self._typed_ahead = TypedAhead()
         self._debounce = AdaptiveDebounce(timer=timer)
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
         self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._paused_until = 0.0
         self._latency: float | None = None
-        self._report = report  # tells the user once when the shared cache fails
-        self.redis: RedisCache | None = None
-        self._redis_for(settings)
+        self._report = report
+        self.redis = redis_cache.replace(None, settings.cache, report)
 
     def update_settings(self, settings: Settings) -> None:
         """Take new settings; the next request uses them. A change lifts an auth pause."""
-        new, old = settings.cache, self.settings.cache
-        if (new.max_entries, new.ttl_seconds) != (old.max_entries, old.ttl_seconds):
+        if settings.cache != self.settings.cache:
             self._cache.resize(settings.cache.max_entries, settings.cache.ttl_seconds)
         self.settings = settings
         self._paused_until = 0.0
-        self._redis_for(settings)
-
-    def _redis_for(self, settings: Settings) -> None:
-        """(Re)connect the shared second level when its settings change."""
-        wanted = RedisCache.identity(settings.cache)
-        if wanted == (self.redis.identity(self.redis.settings) if self.redis else None):
-            return
-        if self.redis is not None:
-            self.redis.close_soon()
-        self.redis = RedisCache.start(settings.cache, self._report) if wanted else None
+        self.redis = redis_cache.replace(self.redis, settings.cache, self._report)
 
     async def aclose(self) -> None:
         """Finish pending shared-cache writes and close its connections."""
@@ -209,18 +192,18 @@ class CompletionEngine:
         cached = self._cache.get(prepared.key)
         if cached is not None:
             self.usage.cache_hits += 1
-            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, cached)
-            return Suggestion(cached, "cache") if cached else None
+            self._remember(doc.uri, raw_prefix, raw_suffix, cached)
+            return _suggestion(cached, "cache")
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
             self.usage.typed_ahead_hits += 1
             return Suggestion(rest, "typed_ahead")
         shared = await self.redis.get(prepared.key) if self.redis is not None else None
-        if shared is not None:
+        if shared is not None:  # the second level: promoted into the first
             self.usage.redis_hits += 1
-            self._cache.put(prepared.key, shared)  # promoted: the next ask stays in-process
-            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, shared)
-            return Suggestion(shared, "redis") if shared and doc.version == version else None
+            self._cache.put(prepared.key, shared)
+            self._remember(doc.uri, raw_prefix, raw_suffix, shared)
+            return _suggestion(shared, "redis") if doc.version == version else None
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
             with waiting.waiting():  # debounce and upstream: not the server's own time
@@ -231,7 +214,7 @@ class CompletionEngine:
                 if trigger == "automatic":
                     delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
                 work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-                text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+                draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -239,7 +222,7 @@ class CompletionEngine:
             raise
         if doc.version != version:
             return None  # the document moved on: never show a stale suggestion
-        return Suggestion(text, "upstream") if text else None
+        return _suggestion(draft, "upstream")
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -276,24 +259,24 @@ class CompletionEngine:
         suffix: str,
         prepared: Prepared,
         retry: RetryPolicy | None,
-    ) -> Callable[[], Awaitable[str]]:
+    ) -> Callable[[], Awaitable[post.Draft]]:
         """The upstream call, remembered for typed-ahead even if its requester has gone."""
 
-        async def work() -> str:
+        async def work() -> post.Draft:
             self._inflight[(uri, slot)] = entry
             try:
-                text = await self._fetch(prepared, retry)
+                draft = await self._fetch(prepared, retry)
             finally:
                 if self._inflight.get((uri, slot)) is entry:
                     del self._inflight[(uri, slot)]
-            if text:
-                self._typed_ahead.remember(uri, prefix, suffix, text)
-            return text
+            if draft.text:
+                self._remember(uri, prefix, suffix, draft)
+            return draft
 
         entry = _InFlight(prefix, suffix, prepared.key, work)
         return work
 
-    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
+    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> post.Draft:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
         if s.log_prompts:
@@ -309,9 +292,9 @@ class CompletionEngine:
             ) as stream:
                 async for delta in stream:
                     parts.append(delta.text)
-                    if not prepared.ctx.multiline and "\n" in delta.text:
+                    if not prepared.ctx.multiline and line_complete("".join(parts)):
                         break  # single-line: the rest is not wanted, stop paying for it
-                usage = stream.usage
+                usage, finish = stream.usage, stream.finish_reason
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
@@ -320,8 +303,23 @@ class CompletionEngine:
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
-        text = post.postprocess("".join(parts), prepared.ctx)
-        self._cache.put(prepared.key, text)
+        draft = post.postprocess("".join(parts), prepared.ctx, finish)
+        self._cache.put(prepared.key, draft)
         if self.redis is not None:
-            self.redis.put(prepared.key, text)  # in the background: never delays this answer
-        return text
+            self.redis.put(prepared.key, draft)  # in the background: never delays this answer
+        return draft
+
+    def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:
+        """Keep a suggestion for typed-ahead, unless it replaces text after the cursor.
+
+        Such a range would have to move with the typing; asking again is simpler and rare.
+        """
+        if draft.replace:
+            self._typed_ahead.forget(uri)
+        else:
+            self._typed_ahead.remember(uri, prefix, suffix, draft.text)
+
+
+def _suggestion(draft: post.Draft, source: Source) -> Suggestion | None:
+    """What the editor gets for a postprocessed draft (None for nothing)."""
+    return Suggestion(draft.text, source, draft.replace) if draft.text else None

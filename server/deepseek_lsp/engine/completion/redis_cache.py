@@ -9,7 +9,8 @@ Redis must never make completion slower or break it, so:
   `MAX_BACKOFF_SECONDS`) has passed, then one probe; the user hears once (`report`), not per key.
 
 Keys are `NAMESPACE` plus the first level's hash of model, parameters, prompt and suffix; values
-are the suggestion text only. No prompt text is ever stored. `redis` is imported on first use, so
+are the suggestion only: how many characters after the cursor it replaces, ":", its text. No
+prompt text is ever stored. `redis` is imported on first use, so
 a server without a Redis URL never pays for the import (about 0.1 s).
 """
 
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from deepseek_lsp.engine.completion.postprocess.draft import Draft
 from deepseek_lsp.settings import CacheSettings
 
 log = logging.getLogger(__name__)
@@ -155,7 +157,7 @@ class RedisCache:
             )
         return self._redis
 
-    async def get(self, key: str) -> str | None:
+    async def get(self, key: str) -> Draft | None:
         """The shared suggestion for `key`, or None (a miss, Redis down, or over budget)."""
         if not self.breaker.allow():
             return None
@@ -167,13 +169,13 @@ class RedisCache:
                 self._failed(f"did not answer within {self._budget * 1000:.0f} ms")
             return None
         self._slow = 0
-        value = task.result()
-        return value if isinstance(value, str) else None
+        return decode(task.result())
 
-    def put(self, key: str, text: str) -> None:
-        """Share `text` for `key` (expiring after the TTL), without waiting for it."""
+    def put(self, key: str, draft: Draft) -> None:
+        """Share `draft` for `key` (expiring after the TTL), without waiting for it."""
         if self.breaker.allow():
-            self._spawn(self._command("SET", NAMESPACE + key, text, "PX", self._ttl_ms))
+            value = encode(draft)
+            self._spawn(self._command("SET", NAMESPACE + key, value, "PX", self._ttl_ms))
 
     def probe(self) -> None:
         """Check the connection now (at start), so a bad URL is reported before the first key."""
@@ -215,6 +217,31 @@ class RedisCache:
             )
         else:
             log.debug("Redis still unavailable: %s", why)
+
+
+def replace(
+    current: RedisCache | None, settings: CacheSettings, report: Callable[[str], None]
+) -> RedisCache | None:
+    """The cache for `settings`: `current` if they did not change, else a new one (or None)."""
+    wanted = RedisCache.identity(settings)
+    if wanted == (RedisCache.identity(current.settings) if current else None):
+        return current
+    if current is not None:
+        current.close_soon()
+    return RedisCache.start(settings, report) if wanted else None
+
+
+def encode(draft: Draft) -> str:
+    """`replace:text`: what the editor needs, nothing of the prompt."""
+    return f"{draft.replace}:{draft.text}"
+
+
+def decode(value: Any) -> Draft | None:
+    """The Draft `encode` wrote, or None for anything else (another writer, another version)."""
+    if not isinstance(value, str):
+        return None
+    count, sep, text = value.partition(":")
+    return Draft(text, int(count)) if sep and count.isdigit() else None
 
 
 def _loop_running() -> bool:

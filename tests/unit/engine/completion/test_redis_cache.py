@@ -5,11 +5,14 @@ import time
 
 import pytest
 
+from deepseek_lsp.engine.completion.postprocess.draft import Draft
 from deepseek_lsp.engine.completion.redis_cache import (
     NAMESPACE,
     SLOW_STREAK,
     Breaker,
     RedisCache,
+    decode,
+    encode,
     redacted_url,
 )
 from deepseek_lsp.settings import CacheSettings
@@ -49,11 +52,11 @@ def make(url: str, clock: Clock | None = None, ttl: float = 60.0, budget_ms: int
 async def test_put_is_shared_with_another_client_under_a_namespaced_key_with_the_ttl(redis_server):
     writer, _ = make(redis_server.url(), ttl=120)
     reader, reports = make(redis_server.url())
-    writer.put("abc123", "return x + 1")
+    writer.put("abc123", Draft("return x + 1"))
     await writer.aclose()  # waits for the background write
-    assert redis_server.cli("GET", NAMESPACE + "abc123") == "return x + 1"
+    assert redis_server.cli("GET", NAMESPACE + "abc123") == "0:return x + 1"
     assert 0 < int(redis_server.cli("PTTL", NAMESPACE + "abc123")) <= 120_000
-    assert await reader.get("abc123") == "return x + 1"
+    assert await reader.get("abc123") == Draft("return x + 1")
     assert await reader.get("missing") is None
     assert reports == []
     await reader.aclose()
@@ -61,9 +64,9 @@ async def test_put_is_shared_with_another_client_under_a_namespaced_key_with_the
 
 async def test_entries_expire_after_ttl_seconds(redis_server):
     cache, _ = make(redis_server.url(), ttl=0.3)
-    cache.put("k", "soon gone")
+    cache.put("k", Draft("soon gone"))
     await cache.aclose()
-    assert await cache.get("k") == "soon gone"
+    assert await cache.get("k") == Draft("soon gone")
     wait_until(lambda: redis_server.cli("EXISTS", NAMESPACE + "k") == "0", 5, "expiry")
     assert await cache.get("k") is None
     await cache.aclose()
@@ -73,10 +76,10 @@ async def test_unix_socket_and_password_from_the_url():
     server = RedisServer(password="s3cret", unix_socket=True).start()
     try:
         cache, reports = make(server.url(db=2))
-        cache.put("k", "over the socket")
+        cache.put("k", Draft("over the socket"))
         await cache.aclose()
-        assert await cache.get("k") == "over the socket"
-        assert server.cli("-n", "2", "GET", NAMESPACE + "k") == "over the socket"
+        assert await cache.get("k") == Draft("over the socket")
+        assert server.cli("-n", "2", "GET", NAMESPACE + "k") == "0:over the socket"
         assert reports == []
         await cache.aclose()
     finally:
@@ -100,10 +103,10 @@ async def test_down_at_start_reports_once_and_stops_asking_until_the_backoff():
     assert len(reports) == 1
     server.start()
     try:
-        server.cli("SET", NAMESPACE + "k", "after the outage")
+        server.cli("SET", NAMESPACE + "k", "0:after the outage")
         assert await cache.get("k") is None  # still within the backoff
         clock.now += 1.5
-        assert await cache.get("k") == "after the outage"  # the probe closes the breaker
+        assert await cache.get("k") == Draft("after the outage")  # the probe closes the breaker
         assert cache.breaker.closed and len(reports) == 1
         await cache.aclose()
     finally:
@@ -113,9 +116,9 @@ async def test_down_at_start_reports_once_and_stops_asking_until_the_backoff():
 async def test_killed_mid_session_then_back(redis_server):
     clock = Clock()
     cache, reports = make(redis_server.url(), clock)
-    cache.put("k", "v")
+    cache.put("k", Draft("v"))
     await cache.aclose()
-    assert await cache.get("k") == "v"
+    assert await cache.get("k") == Draft("v")
     redis_server.kill()
     assert await cache.get("k") is None
     assert len(reports) == 1 and "cannot be reached" in reports[0]
@@ -125,10 +128,10 @@ async def test_killed_mid_session_then_back(redis_server):
     assert await cache.get("k") is None and not cache.breaker.allow()
     redis_server.start()  # same port, empty
     clock.now += 2.0
-    cache.put("k", "again")  # the write is the probe
+    cache.put("k", Draft("again"))  # the write is the probe
     await cache.aclose()
     assert cache.breaker.closed
-    assert await cache.get("k") == "again"
+    assert await cache.get("k") == Draft("again")
     assert len(reports) == 1
     await cache.aclose()
 
@@ -211,3 +214,10 @@ def test_redacted_url():
     assert redacted_url("rediss://user:pw@host/0") == "rediss://user:***@host/0"
     assert redacted_url("redis://host:6379/0") == "redis://host:6379/0"
     assert redacted_url("unix:///r.sock?db=1&password=pw") == "unix:///r.sock?db=1&password=***"
+
+
+def test_values_carry_the_replaced_length_and_nothing_else():
+    assert encode(Draft("a + b)", 1, "stop")) == "1:a + b)"
+    assert decode("1:a + b)") == Draft("a + b)", 1)
+    assert decode("0:x:y") == Draft("x:y")
+    assert decode("no count") is None and decode(None) is None and decode("-1:x") is None
