@@ -85,6 +85,7 @@ class CacheSettings:
     max_entries: int = 512
     ttl_seconds: float = 3600.0
     redis_url: str | None = None
+    redis_timeout_ms: int = 25
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,15 @@ def _url(value: Any) -> str:
     return text.rstrip("/")
 
 
+def _redis_url(value: Any) -> str:
+    text = _string(value)
+    parsed = urlparse(text)
+    if parsed.scheme not in ("redis", "rediss", "unix") or not (parsed.netloc or parsed.path):
+        scheme = f"{parsed.scheme}://" if parsed.scheme else "no scheme"
+        raise ValueError(f"expected a redis://, rediss:// or unix:// URL, got {scheme}")
+    return text
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {_show(value)}")
@@ -294,7 +304,8 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "privacy.exclude": (("privacy", "exclude"), _strings),
     "cache.maxEntries": (("cache", "max_entries"), _int_in(0, 1_000_000)),
     "cache.ttlSeconds": (("cache", "ttl_seconds"), _float_in(0.0, 31_536_000.0)),
-    "cache.redisUrl": (("cache", "redis_url"), _string),
+    "cache.redisUrl": (("cache", "redis_url"), _redis_url),
+    "cache.redisTimeoutMs": (("cache", "redis_timeout_ms"), _int_in(1, 5000)),
     "http.timeoutSeconds": (("http", "timeout_seconds"), _float_in(0.5, 3600.0)),
     "http.headers": (("http", "headers"), _headers),
     "auth.oauth2": (("oauth2",), _oauth2),

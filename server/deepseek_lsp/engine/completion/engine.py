@@ -13,18 +13,20 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
 
-from deepseek_lsp.api import ApiError, DeepSeekClient, RetryPolicy
+from deepseek_lsp.api import ApiError, RetryPolicy
 from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion import postprocess as post
+from deepseek_lsp.engine.completion import redis_cache, waiting
 from deepseek_lsp.engine.completion.cache import SuggestionCache
+from deepseek_lsp.engine.completion.client import FimClient
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.completion.multiline import line_complete
-from deepseek_lsp.engine.completion.request import Prepared, prepare
+from deepseek_lsp.engine.completion.request import Prepared, PrepareOnce, prepare
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.speculate import SpeculationMixin
 from deepseek_lsp.engine.completion.speculative import Served, Speculations
+from deepseek_lsp.engine.completion.suggestion import Source, Suggestion, Trigger
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.spend import Spend
@@ -34,8 +36,6 @@ from deepseek_lsp.settings import Settings
 log = logging.getLogger(__name__)
 prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
 
-Trigger = Literal["invoked", "automatic"]
-Source = Literal["upstream", "cache", "typed_ahead"]
 
 # How much raw text around the cursor anchors a typed-ahead suggestion.
 ANCHOR_PREFIX_CHARS = 512
@@ -48,15 +48,6 @@ JOIN_ANCHOR_CHARS = 256
 JOIN_MAX_TYPED = 64
 # An explicit request may wait out one short rate limit; an automatic one never waits.
 INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """Text to insert at the cursor, and where it came from."""
-
-    text: str
-    source: Source
-    replace: int = 0  # code points right of the cursor the text replaces (auto-closed pairs)
 
 
 @dataclass(frozen=True)
@@ -75,11 +66,12 @@ class CompletionEngine(SpeculationMixin):
     def __init__(
         self,
         settings: Settings,
-        client: DeepSeekClient,
+        client: FimClient,
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
         spend: Spend | None = None,
+        report: Callable[[str], None] = log.warning,  # says once when the shared cache fails
     ) -> None:
         self.settings = settings
         self.client = client
@@ -94,9 +86,11 @@ class CompletionEngine(SpeculationMixin):
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
         self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._spec = Speculations()
-        self._prepared_for: dict[str, tuple[Document, object, Prepared]] = {}
+        self._prepared = PrepareOnce()
         self._paused_until = 0.0
         self._latency: float | None = None
+        self._report = report
+        self.redis = redis_cache.replace(None, settings.cache, report)
 
     def update_settings(self, settings: Settings) -> None:
         """Take new settings; the next request uses them. A change lifts an auth pause."""
@@ -104,6 +98,12 @@ class CompletionEngine(SpeculationMixin):
             self._cache.resize(settings.cache.max_entries, settings.cache.ttl_seconds)
         self.settings = settings
         self._paused_until = 0.0
+        self.redis = redis_cache.replace(self.redis, settings.cache, self._report)
+
+    async def aclose(self) -> None:
+        """Finish pending shared-cache writes and close its connections."""
+        if self.redis is not None:
+            await self.redis.aclose()
 
     def document_changed(self, uri: str, doc: Document | None = None) -> None:
         """Record a keystroke (adaptive debounce); drop a speculation the edit made pointless."""
@@ -115,24 +115,8 @@ class CompletionEngine(SpeculationMixin):
         """Drop per-document state."""
         self._typed_ahead.forget(uri)
         self._debounce.forget(uri)
-        self._prepared_for.pop(uri, None)
+        self._prepared.forget(uri)
         self._cancel_speculation(self._spec.forget(uri))
-
-    def _prepared(
-        self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None
-    ) -> Prepared:
-        """`prepare`, once per document edit, cursor and settings (repeats cost nothing).
-
-        Keyed on the document object itself, so a copy made for a speculation never answers
-        for the real document.
-        """
-        key = (doc.edits, pos, workspace_relpath, self.settings)
-        memo = self._prepared_for.get(doc.uri)
-        if memo is not None and memo[0] is doc and memo[1] == key:
-            return memo[2]
-        prepared = self.prepare(doc, pos, workspace_relpath)
-        self._prepared_for[doc.uri] = (doc, key, prepared)
-        return prepared
 
     def prepare(
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
@@ -171,7 +155,7 @@ class CompletionEngine(SpeculationMixin):
         raw_suffix = doc.suffix(pos, ANCHOR_SUFFIX_CHARS)
         if "\0" in raw_prefix or "\0" in raw_suffix:
             return None  # a binary file: nothing sensible to complete, nothing to send
-        prepared = self._prepared(doc, pos, workspace_relpath)
+        prepared = self._prepared(self.settings, doc, pos, workspace_relpath)
         served = Served(
             doc.uri, version, doc.clamp(pos), "", raw_prefix, raw_suffix,
             workspace_relpath, workspace_roots,
@@ -181,31 +165,43 @@ class CompletionEngine(SpeculationMixin):
             if speculative:
                 return None
             self.usage.cache_hits += 1
-            self.usage.speculative_used += self._spec.used(prepared.key)
+            used = self._spec.used(prepared.key)  # a speculation's answer: its metric level
+            self.usage.speculative_used += used
             self._remember(doc.uri, raw_prefix, raw_suffix, cached)
-            return self._answer(served, _suggestion(cached, "cache"))
+            return self._answer(served, _suggestion(cached, "speculative" if used else "cache"))
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
             if speculative:
                 return None
             self.usage.typed_ahead_hits += 1
             return self._answer(served, Suggestion(rest, "typed_ahead"))
+        shared = await self.redis.get(prepared.key) if self.redis is not None else None
+        if shared is not None:  # the second level: promoted into the first
+            if speculative:
+                return None
+            self.usage.redis_hits += 1
+            self._cache.put(prepared.key, shared)
+            self._remember(doc.uri, raw_prefix, raw_suffix, shared)
+            return self._answer(served, _suggestion(shared, "redis"), doc.version == version)
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
-            joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
-            if joined is not None:
-                return self._answer(served, joined, doc.version == version)
-            if not await self._within_budget(trigger):
-                return None
-            delay = 0.0
-            if speculative:
-                self._note_speculative(doc.uri, prepared.key)
-            elif trigger == "automatic":
-                delay = self._debounce.remaining(doc.uri, s.completion.debounce_ms, self._latency)
-            if not speculative and self._scheduler.running(prepared.key):
-                self.usage.speculative_used += self._spec.used(prepared.key)
-            work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-            draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+            with waiting.waiting():  # debounce and upstream: not the server's own time
+                joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
+                if joined is not None:
+                    return self._answer(served, joined, doc.version == version)
+                if not await self._within_budget(trigger):
+                    return None
+                delay = 0.0
+                if speculative:
+                    self._note_speculative(doc.uri, prepared.key)
+                elif trigger == "automatic":
+                    delay = self._debounce.remaining(
+                        doc.uri, s.completion.debounce_ms, self._latency
+                    )
+                if not speculative and self._scheduler.running(prepared.key):
+                    self.usage.speculative_used += self._spec.used(prepared.key)
+                work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
+                draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -248,7 +244,7 @@ class CompletionEngine(SpeculationMixin):
         if not rest:
             return None
         self.usage.typed_ahead_hits += 1
-        return Suggestion(rest, "typed_ahead")
+        return Suggestion(rest, "inflight")
 
     def _work(
         self,
@@ -310,6 +306,8 @@ class CompletionEngine(SpeculationMixin):
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
         draft = post.postprocess("".join(parts), prepared.ctx, finish)
         self._cache.put(prepared.key, draft)
+        if self.redis is not None:
+            self.redis.put(prepared.key, draft)  # in the background: never delays this answer
         return draft
 
     def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:

@@ -61,3 +61,31 @@ def prepare(
         suffix,
     )
     return Prepared(ctx, request, key, redactions)
+
+
+class PrepareOnce:
+    """`prepare`, once per document edit, cursor and settings (a repeat costs nothing).
+
+    Keyed on the document object itself and its edit counter, so a copy made for a speculation
+    never answers for the real document, and a client that repeats a version number never gets
+    a stale prompt.
+    """
+
+    def __init__(self) -> None:
+        self._for: dict[str, tuple[Document, object, Prepared]] = {}
+
+    def __call__(
+        self, s: Settings, doc: Document, pos: tuple[int, int], relpath: str | None
+    ) -> Prepared:
+        """The request for this cursor, built now or on an earlier call for the same state."""
+        key = (doc.edits, pos, relpath, s)
+        memo = self._for.get(doc.uri)
+        if memo is not None and memo[0] is doc and memo[1] == key:
+            return memo[2]
+        prepared = prepare(s, doc, pos, relpath)
+        self._for[doc.uri] = (doc, key, prepared)
+        return prepared
+
+    def forget(self, uri: str) -> None:
+        """Drop a closed document's entry."""
+        self._for.pop(uri, None)
