@@ -92,6 +92,17 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class ContextSettings:
+    """Cross-file context in prompts (issue 12): the workspace index and its budgets."""
+
+    enabled: bool = True
+    max_tokens: int = 6144  # cross-file context per completion prompt (README: why)
+    prompt_tokens: int = 3072  # the document window before the cursor
+    max_files: int = 5000
+    max_file_bytes: int = 256_000
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every key of PROTOCOL.md's configuration table, with its default."""
 
@@ -102,6 +113,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    context: ContextSettings = field(default_factory=ContextSettings)
     oauth2: OAuth2Settings | None = None
     metrics_port: int | None = None
     log_prompts: bool = False
@@ -284,6 +296,11 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "http.headers": (("http", "headers"), _headers),
     "auth.oauth2": (("oauth2",), _oauth2),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
+    "context.enabled": (("context", "enabled"), _bool),
+    "context.maxTokens": (("context", "max_tokens"), _int_in(0, 100_000)),
+    "context.promptTokens": (("context", "prompt_tokens"), _int_in(256, 100_000)),
+    "context.maxFiles": (("context", "max_files"), _int_in(0, 200_000)),
+    "context.maxFileBytes": (("context", "max_file_bytes"), _int_in(1_000, 10_000_000)),
     "logPrompts": (("log_prompts",), _bool),
 }
 

@@ -21,6 +21,7 @@ class UsageCounters:
     completion_tokens: int = 0
     shown: int = 0
     accepted: int = 0
+    context_prompts: int = 0  # prompts sent upstream that carried cross-file context
 
     def add_tokens(self, usage: Any) -> None:
         """Add an API `Usage` (or None when the stream carried none)."""

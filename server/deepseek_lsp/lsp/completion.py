@@ -101,11 +101,16 @@ def register(server: DeepSeekServer) -> None:
     def did_change(ls: DeepSeekServer, params: types.DidChangeTextDocumentParams) -> None:
         """A keystroke: feeds the adaptive debounce (the text itself is in our store already)."""
         ls.engine.document_changed(params.text_document.uri)
+        doc = ls.open_document(params.text_document.uri)
+        if ls.workspace_context is not None and doc is not None:
+            ls.workspace_context.changed(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DeepSeekServer, params: types.DidCloseTextDocumentParams) -> None:
         """Forget per-document state."""
         ls.engine.document_closed(params.text_document.uri)
+        if ls.workspace_context is not None:
+            ls.workspace_context.closed(params.text_document.uri)
 
     @server.command(ACCEPT_COMMAND)
     def accept_completion(ls: DeepSeekServer, *args: Any) -> None:
@@ -114,8 +119,11 @@ def register(server: DeepSeekServer) -> None:
 
     @server.feature(protocol.USAGE)
     def usage(ls: DeepSeekServer, params: Any) -> dict[str, int]:
-        """Counters since the server started."""
-        return ls.engine.usage.to_json()
+        """Counters since the server started (plus the workspace index's size, once built)."""
+        counters = ls.engine.usage.to_json()
+        if ls.workspace_context is not None:
+            counters.update(ls.workspace_context.status())
+        return counters
 
     @server.feature(protocol.DID_SHOW_COMPLETION)
     def did_show(ls: DeepSeekServer, params: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from lsprotocol import types
 
 from deepseek_lsp.engine.uris import uri_to_path
+from deepseek_lsp.lsp import workspace
 from deepseek_lsp.lsp.server import DeepSeekServer
 from deepseek_lsp.settings import deepseek_section
 
@@ -39,6 +40,7 @@ def register(server: DeepSeekServer) -> None:
         ls.client.warm_up()  # after the initialize answer, so start-up does not wait for it
         await ls.pull_configuration()
         await ls.serve_metrics()
+        await workspace.start(ls)  # the index builds in the background from here on
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -60,6 +62,7 @@ def register(server: DeepSeekServer) -> None:
         added = [uri_to_path(f.uri) for f in params.event.added]
         kept = [r for r in ls.workspace_roots if r not in removed]
         ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
+        workspace.folders_changed(ls)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:

@@ -12,7 +12,7 @@ import logging
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -28,6 +28,9 @@ from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.metrics import MetricsServer
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.settings import load
+
+if TYPE_CHECKING:  # imported for real only after initialize (lsp/workspace.py)
+    from deepseek_lsp.engine.workspace.service import WorkspaceService
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ class DeepSeekServer(LanguageServer):
         self._metrics_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
+        self.workspace_context: WorkspaceService | None = None  # cross-file context (issue 12)
 
     @property
     def documents(self) -> DocumentStore:
@@ -70,9 +74,19 @@ class DeepSeekServer(LanguageServer):
         except UnknownDocument:
             raise JsonRpcInvalidParams(f"Document not open: {uri}") from None
 
+    def open_document(self, uri: str) -> Document | None:
+        """The open document, or None."""
+        try:
+            return self.documents.get(uri)
+        except UnknownDocument:
+            return None
+
     def relpath(self, uri: str) -> str:
         """Workspace-relative path of a document, for the prompt header and exclude globs."""
-        path = uri_to_path(uri)
+        return self.relpath_of_path(uri_to_path(uri))
+
+    def relpath_of_path(self, path: str) -> str:
+        """Workspace-relative form of a file path (its name when under no root)."""
         for root in self.workspace_roots:
             if path.startswith(root.rstrip("/") + "/"):
                 return path[len(root.rstrip("/")) + 1 :]
@@ -97,6 +111,8 @@ class DeepSeekServer(LanguageServer):
         self.settings = settings
         self.client.configure(ApiConfig.from_settings(settings))
         self.engine.update_settings(settings)
+        if self.workspace_context is not None:
+            self.workspace_context.apply(settings)
         if self._metrics_lock is not None:  # past `initialized`: follow the new port
             task = asyncio.ensure_future(self.serve_metrics())
             self._background.add(task)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,12 +31,12 @@ log = logging.getLogger(__name__)
 prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
 
 Trigger = Literal["invoked", "automatic"]
+ContextSource = Callable[[Document, tuple[int, int], int], Sequence[fim_prompt.Snippet]]
 Source = Literal["upstream", "cache", "typed_ahead"]
 
 # How much raw text around the cursor anchors a typed-ahead suggestion.
 ANCHOR_PREFIX_CHARS = 512
 ANCHOR_SUFFIX_CHARS = 128
-PROMPT_BUDGET_TOKENS = 1536
 SUFFIX_BUDGET_TOKENS = 384
 PAUSE_SECONDS = 60.0
 # After a keystroke cancels the request in flight, keep its stream open this long so the
@@ -74,6 +74,7 @@ class Prepared:
     request: FimRequest
     key: str
     redactions: int
+    snippets: tuple[fim_prompt.Snippet, ...] = ()  # cross-file context offered to the prompt
 
 
 class CompletionEngine:
@@ -98,6 +99,8 @@ class CompletionEngine:
         self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._paused_until = 0.0
         self._latency: float | None = None
+        # Cross-file context for a cursor (the workspace room), set once the index exists.
+        self.context_source: ContextSource | None = None
 
     def update_settings(self, settings: Settings) -> None:
         """Take new settings; the next request uses them. A change lifts an auth pause."""
@@ -120,12 +123,15 @@ class CompletionEngine:
     ) -> Prepared:
         """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
         s = self.settings
+        snippets = self.cross_file(doc, pos)
         ctx = fim_prompt.build_fim_context(
             doc,
             pos,
-            budget_tokens=PROMPT_BUDGET_TOKENS,
+            budget_tokens=s.context.prompt_tokens,
             suffix_tokens=SUFFIX_BUDGET_TOKENS,
             workspace_relpath=workspace_relpath,
+            snippets=snippets,
+            context_tokens=s.context.max_tokens,
         )
         prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
         if s.privacy.redact_secrets:
@@ -146,7 +152,18 @@ class CompletionEngine:
             prompt,
             suffix,
         )
-        return Prepared(ctx, request, key, redactions)
+        return Prepared(ctx, request, key, redactions, snippets)
+
+    def cross_file(self, doc: Document, pos: tuple[int, int]) -> tuple[fim_prompt.Snippet, ...]:
+        """Snippets from other files, or none (context off, no index yet, or it failed)."""
+        s = self.settings.context
+        if not s.enabled or s.max_tokens <= 0 or self.context_source is None:
+            return ()
+        try:
+            return tuple(self.context_source(doc, pos, s.max_tokens))
+        except Exception:  # context is a bonus: never lose the completion over it
+            log.exception("cross-file context failed")
+            return ()
 
     def is_excluded(self, path: str, workspace_roots: tuple[str, ...] = ()) -> bool:
         """True for files that must never reach the API."""
@@ -262,6 +279,8 @@ class CompletionEngine:
                 "FIM prompt:\n%s\n--- suffix:\n%s", prepared.request.prompt, prepared.request.suffix
             )
         self.usage.requests += 1
+        if prepared.ctx.snippets:
+            self.usage.context_prompts += 1
         started = self._timer()
         parts: list[str] = []
         try:

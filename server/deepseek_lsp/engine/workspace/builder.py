@@ -52,7 +52,7 @@ class IndexBuilder:
 
     async def set_roots(self, roots: Sequence[str]) -> None:
         """Index these folders (dropping any no longer listed), in the background."""
-        roots = tuple(dict.fromkeys(os.path.realpath(r) for r in roots if os.path.isdir(r)))
+        roots = tuple(dict.fromkeys(os.path.abspath(r) for r in roots if os.path.isdir(r)))
         removed = [r for r in self.gate.roots if r not in roots]
         self.gate = Gate(roots, self.gate.limits)
         for root in removed:
@@ -93,12 +93,14 @@ class IndexBuilder:
         entries = await asyncio.to_thread(lambda: [_reload(p, files.get(p), limits) for p in paths])
         fresh = [e for e in entries if isinstance(e, FileEntry)]
         self.index.put(e for e in fresh if e.path not in self.open_paths)
-        missing = [p for p, e in zip(paths, entries) if e is None and p not in self.open_paths]
+        missing = [
+            p for p, e in zip(paths, entries, strict=True) if e is None and p not in self.open_paths
+        ]
         if missing:
             self.index.remove(missing)
 
     async def document_text(self, path: str, text: str, language_id: str | None = None) -> None:
-        """An open document's text (open, save, or a pause in typing): outline it from the editor."""
+        """An open document's text (open, save, a pause in typing): outline the editor's text."""
         if not self.gate.allows(path):
             return
         self.open_paths.add(path)

@@ -34,7 +34,7 @@ def supported(language_id: str) -> bool:
 
 
 def parser_for(language_id: str) -> Any | None:
-    """This thread's tree-sitter Parser for the language, or None without its grammar."""
+    """The calling thread's tree-sitter Parser for the language, or None without its grammar."""
     parsers = getattr(_local, "parsers", None)
     if parsers is None:
         parsers = _local.parsers = {}
@@ -49,7 +49,7 @@ def parser_for(language_id: str) -> Any | None:
     return parsers[language_id]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _grammar(language_id: str) -> Any | None:
     if language_id not in _GRAMMARS:
         return None

@@ -96,7 +96,7 @@ def looks_generated(data: bytes) -> bool:
     if b"\0" in head:
         return True
     lines = head.split(b"\n")
-    return len(head) >= 4096 and len(lines) < 4 or any(len(line) > 2000 for line in lines[:-1])
+    return (len(head) >= 4096 and len(lines) < 4) or any(len(line) > 2000 for line in lines[:-1])
 
 
 def inside_root(path: str, roots: Sequence[str]) -> str | None:

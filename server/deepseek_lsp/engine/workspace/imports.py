@@ -130,7 +130,7 @@ def _rust(node: Any) -> list[Import]:
 
 def _rust_tree(node: Any, prefix: str) -> list[tuple[str, str]]:
     """(full path, local name) pairs of a use tree; local "*" for a glob."""
-    join = (lambda rest: f"{prefix}::{rest}" if prefix else rest)  # noqa: E731
+    join = lambda rest: f"{prefix}::{rest}" if prefix else rest  # noqa: E731
     if node.type in ("identifier", "scoped_identifier", "crate", "self", "super"):
         path = join(_text(node))
         return [(path, path.rsplit("::", 1)[-1])]

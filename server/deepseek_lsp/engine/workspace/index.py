@@ -172,9 +172,11 @@ class WorkspaceIndex:
 
     def remove(self, paths: Sequence[str]) -> None:
         """Drop files (deleted, newly ignored, or under a removed folder)."""
-        for path in paths:
+        known = [p for p in paths if p in self.files]
+        for path in known:
             self._drop(path)
-        self.generation += 1
+        if known:
+            self.generation += 1
 
     def remove_under(self, root: str) -> None:
         """Drop every file below `root`."""

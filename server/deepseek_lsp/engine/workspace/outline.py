@@ -129,8 +129,8 @@ _KINDS = {
 }
 _BODY_TYPES = {
     "block", "class_body", "declaration_list", "field_declaration_list", "interface_body",
-    "object_type", "enum_body", "statement_block", "compound_statement", "field_declaration_list",
-    "struct_type", "interface_type", "enum_variant_list", "enum_class_body", "record_declaration_body",
+    "object_type", "enum_body", "statement_block", "compound_statement", "struct_type",
+    "interface_type", "enum_variant_list", "enum_class_body", "record_declaration_body",
 }  # fmt: skip
 
 
@@ -154,9 +154,7 @@ def _collect(node: Any, family: str, parent: str, before: Any = None) -> list[De
     return found
 
 
-def _definition(
-    node: Any, kind: str, family: str, parent: str, previous: Any
-) -> Definition | None:
+def _definition(node: Any, kind: str, family: str, parent: str, previous: Any) -> Definition | None:
     if kind == "assign":
         return _python_assignment(node, parent) if family == "python" and not parent else None
     name_node = _name_node(node, kind)
@@ -240,9 +238,9 @@ def _doc(node: Any, body: Any, previous: Any) -> str:
             string = first.named_children[0]
             if string.type == "string":
                 return _first_line(_text(string).strip("\"'rbuRBU"))
-    if previous is not None and previous.type in ("comment", "line_comment", "block_comment"):
-        if node.start_point[0] - previous.end_point[0] <= 1:
-            return _first_line(re.sub(r"^\s*(/\*\*?|///?|//!|\*|#)\s?", "", _text(previous)))
+    comment = previous is not None and previous.type in ("comment", "line_comment", "block_comment")
+    if comment and node.start_point[0] - previous.end_point[0] <= 1:
+        return _first_line(re.sub(r"^\s*(/\*\*?|///?|//!|\*|#)\s?", "", _text(previous)))
     return ""
 
 
@@ -262,7 +260,9 @@ def _python_assignment(node: Any, parent: str) -> Definition | None:
     if left is None or left.type != "identifier":
         return None
     line = _text(node).split("\n", 1)[0]
-    return Definition(_text(left), "variable", line[:MAX_SIGNATURE], node.start_point[0], "", parent)
+    return Definition(
+        _text(left), "variable", line[:MAX_SIGNATURE], node.start_point[0], "", parent
+    )
 
 
 def _go_receiver(node: Any) -> str:

@@ -151,7 +151,9 @@ def rust_module(index: WorkspaceIndex, from_path: str, path: str) -> tuple[str, 
     rest = segments[1:]
     while rest:
         sub = os.path.join(directory, rest[0])
-        candidate = next((c for c in (sub + ".rs", os.path.join(sub, "mod.rs")) if c in index.files), None)
+        candidate = next(
+            (c for c in (sub + ".rs", os.path.join(sub, "mod.rs")) if c in index.files), None
+        )
         if candidate is None:
             break
         directory, file, rest = sub, candidate, rest[1:]
