@@ -218,3 +218,70 @@ async def test_secrets_and_ignored_files_never_reach_the_fake(fake, tmp_path):
     for marker in ("def gitignored_marker", "def deepseekignored_marker", "DOTENV_TEXT_MARKER"):
         assert marker not in prompt
     assert counters["indexedFiles"] == 2  # app.py and public.py
+
+
+def chat_bodies(fake) -> list[dict]:
+    return [r.body for r in fake.requests if r.path.endswith("/chat/completions")]
+
+
+def user_text(body: dict) -> str:
+    return "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+
+
+PY_SELECTION = {"start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 16}}
+
+
+@pytest.mark.parametrize("command", ["deepseek.explain", "deepseek.fix", "deepseek.generateTests"])
+async def test_code_actions_get_the_definitions_their_selection_uses(fake, tmp_path, command):
+    fake.script(FakeReply(text="```python\ndef total(items):\n    return sum(items)\n```"))
+    uri, text, _ = write_project(tmp_path, "python")
+    async with lsp_session(fake, root=tmp_path) as client:
+        open_doc(client, uri, text)
+        await wait_for_index(client, files=3)
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command, arguments=[uri, PY_SELECTION])
+        )
+    (body,) = chat_bodies(fake)
+    assert SIGNATURES["python"] in user_text(body)
+
+
+async def test_chat_gets_the_definitions_its_selection_uses(fake, tmp_path):
+    fake.script(FakeReply(text="It sums."))
+    uri, text, _ = write_project(tmp_path, "typescript")
+    async with lsp_session(fake, root=tmp_path) as client:
+        open_doc(client, uri, text, "typescript")
+        await wait_for_index(client, files=3)
+        await raw_request(
+            client,
+            "deepseek/chat",
+            {
+                "message": "what does this do?",
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 4, "character": 0}},
+            },
+        )
+    (body,) = chat_bodies(fake)
+    assert SIGNATURES["typescript"] in user_text(body)
+
+
+def test_cli_complete_indexes_the_enclosing_repository(fake, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    fake.script(FakeReply(text="x"))
+    (tmp_path / ".git").mkdir()  # the repository root, above the file's folder
+    uri, text, (line, col) = write_project(tmp_path, "rust")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+    env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY="sk-test-e2e")
+    target = f"{tmp_path / 'src/cart.rs'}:{line + 1}:{col + 1}"
+    result = subprocess.run(
+        [sys.executable, "-m", "deepseek_lsp", "complete", target, "--show-prompt"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "src/pricing.rs: definitions the cursor needs" in result.stderr
+    assert SIGNATURES["rust"] in last_prompt(fake)

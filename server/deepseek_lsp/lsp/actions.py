@@ -94,6 +94,7 @@ async def run(
             ls.settings,
             workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
             workspace_roots=ls.workspace_roots,
+            definitions=ls.definitions_source(),
         )
     except ApiError as exc:
         ls.notifier.api_error(exc)

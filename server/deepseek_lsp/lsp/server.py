@@ -11,7 +11,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
@@ -80,6 +80,15 @@ class DeepSeekServer(LanguageServer):
             return self.documents.get(uri)
         except UnknownDocument:
             return None
+
+    def definitions_source(self) -> Callable[[Document, int, int], str] | None:
+        """What a selection uses from other files (code actions and chat), when context is on."""
+        service, context = self.workspace_context, self.settings.context
+        if service is None or not context.enabled or context.max_tokens <= 0:
+            return None
+        return lambda doc, first, last: service.definitions_text(
+            doc, first, last, context.max_tokens
+        )
 
     def relpath(self, uri: str) -> str:
         """Workspace-relative path of a document, for the prompt header and exclude globs."""

@@ -77,6 +77,19 @@ class ContextAssembler:
         self._answers[doc.uri] = (key, answer)
         return answer
 
+    def definitions_for(
+        self,
+        doc: Document,
+        first: int,
+        last: int,
+        max_tokens: int,
+        relpath: Callable[[str], str] = os.path.basename,
+    ) -> list[Snippet]:
+        """Definitions from other files that the lines first..last (a selection) use."""
+        lines = [doc.line(i) for i in range(max(first, 0), min(last + 1, doc.line_count))]
+        budget = max(max_tokens, 0) * CHARS_PER_TOKEN
+        return self._definitions(doc, self._outline(doc), lines, "", budget, relpath)
+
     def _outline(self, doc: Document) -> Outline | None:
         """The index's outline of the document (from the editor's text), else parse it once."""
         path = uri_to_path(doc.uri)

@@ -51,6 +51,11 @@ class WorkspaceService:
         rel = lambda path: self._relpath(path)  # noqa: E731
         return self.assembler.context(doc, pos, max_tokens, others, rel).snippets
 
+    def definitions_text(self, doc: Document, first: int, last: int, max_tokens: int) -> str:
+        """What lines first..last use from other files, as plain text (code actions, chat)."""
+        snippets = self.assembler.definitions_for(doc, first, last, max_tokens, self._relpath)
+        return "\n\n".join(f"From {s.path}:\n{s.text}" for s in snippets)
+
     def touch(self, uri: str) -> None:
         """The document was just used: it moves to the front of the recent list."""
         self._recent[uri] = None
