@@ -271,7 +271,7 @@ def test_cli_complete_indexes_the_enclosing_repository(fake, tmp_path):
 
     fake.script(FakeReply(text="x"))
     (tmp_path / ".git").mkdir()  # the repository root, above the file's folder
-    uri, text, (line, col) = write_project(tmp_path, "rust")
+    _, _, (line, col) = write_project(tmp_path, "rust")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
     env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY="sk-test-e2e")
     target = f"{tmp_path / 'src/cart.rs'}:{line + 1}:{col + 1}"
