@@ -109,6 +109,10 @@ class FakeConfig:
     models: tuple[str, ...] = DEFAULT_MODELS
     first_token_delay: float = 0.0
     chunk_delay: float = 0.0
+    # Prefill: seconds added to the first token per prompt token the prefix cache missed, and
+    # per token it hit (reading a cached prefix is far cheaper than computing one).
+    miss_token_delay: float = 0.0
+    hit_token_delay: float = 0.0
     chunk_size: int = 8
     usage_placement: UsagePlacement = "last_chunk"
     balance: str = "10.00"
@@ -126,7 +130,7 @@ class FakeConfig:
                 value = frozenset(value or ())
             elif key == "models":
                 value = tuple(value)
-            elif key in ("first_token_delay", "chunk_delay"):
+            elif key in ("first_token_delay", "chunk_delay", "miss_token_delay", "hit_token_delay"):
                 value = float(value)
             elif key == "chunk_size":
                 value = max(1, int(value))
