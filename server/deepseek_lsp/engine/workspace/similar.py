@@ -31,7 +31,7 @@ _STOP = frozenset(
 
 def tokens(text: str) -> frozenset[str]:
     """Identifier tokens of a text, minus keywords."""
-    return frozenset(t for t in _TOKEN.findall(text) if t not in _STOP)
+    return frozenset(t for t in _TOKEN.findall(text) if t.lower() not in _STOP)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -54,7 +54,9 @@ class Windows:
 def windows(uri: str, version: int, text: str) -> Windows:
     """Cut a document into overlapping windows of token sets."""
     lines = tuple(text.splitlines())
-    starts = range(0, max(len(lines) - WINDOW, 0) + 1, STEP) if lines else range(0)
+    starts = list(range(0, max(len(lines) - WINDOW, 0) + 1, STEP)) if lines else []
+    if starts and starts[-1] + WINDOW < len(lines):
+        starts.append(len(lines) - WINDOW)  # the last lines get a window too
     sets = tuple((s, tokens("\n".join(lines[s : s + WINDOW]))) for s in starts)
     return Windows((uri, version), lines, sets)
 
