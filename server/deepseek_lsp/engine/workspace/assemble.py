@@ -25,6 +25,7 @@ from deepseek_lsp.engine.workspace.scope import Resolver
 SIMILAR_SHARE = 0.3  # at most this part of the context budget goes to similar snippets
 RECENT_DOCUMENTS = 10
 TITLE_COST = 40  # characters a file's title line costs in the prompt
+MIN_USEFUL = 60  # characters: a shorter room left fits no definition with its title
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,12 @@ class ContextAssembler:
         for candidate in definitions.needed(self.resolver, path, outline, above, current):
             if gate.excluded(candidate.path):
                 continue
-            text = definitions.render(candidate.definition, candidate.members)
+            text = candidate.text
             cost = len(text) + 4 * (text.count("\n") + 1)  # and a comment marker per line
             cost += 0 if candidate.path in picked else TITLE_COST
             if size + cost > budget:
+                if budget - size < MIN_USEFUL:
+                    break  # full: nothing worth sending fits any more
                 continue
             size += cost
             picked.setdefault(candidate.path, []).append((candidate.definition.line, text))

@@ -49,6 +49,7 @@ class Gate:
     roots: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     _stacks: dict[str, ignore.IgnoreStack] = field(default_factory=dict)
+    _excluded: dict[str, bool] = field(default_factory=dict)
 
     def allows(self, path: str) -> bool:
         """The single-file check used for watched-file events and open documents."""
@@ -65,8 +66,15 @@ class Gate:
         return not stack.ignored(path)
 
     def excluded(self, path: str) -> bool:
-        """privacy.exclude, relative to the workspace roots."""
-        return privacy.is_excluded(path, self.limits.exclude, self.roots)
+        """privacy.exclude, relative to the workspace roots (remembered per path)."""
+        known = self._excluded.get(path)
+        if known is None:
+            if len(self._excluded) > 50_000:
+                self._excluded.clear()
+            known = self._excluded[path] = privacy.is_excluded(
+                path, self.limits.exclude, self.roots
+            )
+        return known
 
     def forget_ignore_files(self) -> None:
         """An ignore file changed: read them again."""

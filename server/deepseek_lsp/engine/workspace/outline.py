@@ -17,6 +17,7 @@ from deepseek_lsp.engine.workspace.imports import Import, extract_imports
 MAX_SIGNATURE = 240
 MAX_MEMBERS = 40
 _SPACES = re.compile(r"\s+")
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Outline:
     imports: tuple[Import, ...] = ()
     definitions: tuple[Definition, ...] = ()
     package: str = ""  # Go package / Java package clause
+    identifiers: frozenset[str] = frozenset()  # every name the file mentions
     by_name: dict[str, Definition] = field(default_factory=dict, compare=False, repr=False)
 
     def find(self, name: str) -> Definition | None:
@@ -60,7 +62,8 @@ def outline(language_id: str, text: str) -> Outline | None:
     by_name: dict[str, Definition] = {}
     for d in definitions:
         by_name.setdefault(d.name, d)
-    return Outline(language_id, tuple(imports), tuple(definitions), package, by_name)
+    names = frozenset(_IDENTIFIER.findall(text))
+    return Outline(language_id, tuple(imports), tuple(definitions), package, names, by_name)
 
 
 _FAMILY = {

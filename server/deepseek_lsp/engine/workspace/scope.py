@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from deepseek_lsp.engine.workspace.imports import Import
 from deepseek_lsp.engine.workspace.index import WorkspaceIndex
@@ -26,6 +27,7 @@ class Scope:
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # local -> (files..., original)
     modules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alias -> files
     open_files: tuple[str, ...] = ()  # star imports, Go/Java package, C includes
+    memo: dict[str, Found | None] = field(default_factory=dict)  # name -> what it resolved to
 
 
 class Resolver:
@@ -34,6 +36,7 @@ class Resolver:
     def __init__(self, index: WorkspaceIndex) -> None:
         self.index = index
         self._scopes: dict[tuple[str, tuple[Import, ...]], tuple[int, Scope]] = {}
+        self.cache: dict[Any, tuple[int, Any]] = {}  # other per-generation answers
 
     def scope(self, path: str, outline: Outline) -> Scope:
         """The file's import scope, cached until the index or the imports change."""
