@@ -23,13 +23,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import context_corpus as corpus  # noqa: E402
-import context_latency as latency  # noqa: E402
-from deepseek_lsp.engine.completion.prompt import CHARS_PER_TOKEN, build_fim_context  # noqa: E402
-from deepseek_lsp.engine.document import Document  # noqa: E402
-from deepseek_lsp.engine.workspace.assemble import ContextAssembler  # noqa: E402
-from deepseek_lsp.engine.workspace.builder import IndexBuilder  # noqa: E402
-from deepseek_lsp.settings import ContextSettings  # noqa: E402
+import context_corpus as corpus
+import context_latency as latency
+from deepseek_lsp.engine.completion.prompt import CHARS_PER_TOKEN, build_fim_context
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.workspace.assemble import ContextAssembler
+from deepseek_lsp.engine.workspace.builder import IndexBuilder
+from deepseek_lsp.settings import ContextSettings
 
 DEFAULTS = ContextSettings()
 TARGETS = {"recall_open": 0.90, "recall_disk": 0.80, "assembly_p50_ms": 1.0, "rss_mb": 120.0}
@@ -131,11 +131,11 @@ def report(results: dict[str, Any], budgets: list[int]) -> None:
         cells = " ".join(
             f"{r['recall'][f'{m}@{b}']:>10.0%}" for b in budgets for m in ("disk", "open")
         )
+        new, key = r["assembly_new_position_ms"], r["assembly_keystroke_ms"]
         out(
             f"{r['project']:<12} {r['files_indexed']:>5}  {r['positions']:>9} {cells}"
-            f"   {r['context_tokens_p50']:>11.0f}  {r['assembly_new_position_ms']['p50']:>7.3f}/"
-            f"{r['assembly_new_position_ms']['p90']:<7.3f}   {r['assembly_keystroke_ms']['p50']:>14.4f}"
-            f"  {r['index_build_s']:>7.1f}\n"
+            f"   {r['context_tokens_p50']:>11.0f}  {new['p50']:>7.3f}/{new['p90']:<7.3f}"
+            f"   {key['p50']:>14.4f}  {r['index_build_s']:>7.1f}\n"
         )
     b = DEFAULTS.max_tokens
     total = results["overall"]

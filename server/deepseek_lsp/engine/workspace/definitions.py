@@ -28,6 +28,8 @@ _TYPED = (
 IMPORTED_RANK = 10_000
 MENTIONED_RANK = 20_000  # a package's definition the file mentions somewhere
 MODULE_RANK = 100_000
+TYPED_REFERENCES = 12  # the nearest dotted names get their variable's type looked up
+_SELF = frozenset({"self", "this", "cls", "super", "Self"})
 _TYPING = re.compile(r"[\w$]+$")  # the word at the cursor is still being typed
 
 
@@ -73,7 +75,8 @@ def needed(
     near: dict[tuple[str, str, int], Candidate] = {}
     text_above = "\n".join(lines_above[-LINES_ABOVE:])
     for rank, ref in enumerate(references(lines_above, current)):
-        for found, members in _resolve_reference(resolver, scope, ref, text_above):
+        typed = text_above if rank < TYPED_REFERENCES else ""
+        for found, members in _resolve_reference(resolver, scope, ref, typed):
             if found[0] == path:
                 continue
             made = candidate(found, rank, members)
@@ -95,7 +98,7 @@ def _resolve_reference(
     if head in scope.modules and tail:
         member = resolver.lookup(scope.modules[head], tail[0])
         return [(member, len(tail) > 1)] if member is not None else []
-    if tail:
+    if tail and text_above and head not in _SELF:
         type_name = _type_of(head, text_above)
         typed = _resolve_name(resolver, scope, type_name) if type_name else None
         if typed is not None:
