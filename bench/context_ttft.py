@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import context_corpus as corpus  # noqa: E402
-from deepseek_lsp.api import ApiConfig, DeepSeekClient  # noqa: E402
-from deepseek_lsp.engine.completion import CompletionEngine  # noqa: E402
-from deepseek_lsp.engine.document import Document  # noqa: E402
-from deepseek_lsp.engine.workspace.service import WorkspaceService, limits_from  # noqa: E402
-from deepseek_lsp.settings import Settings  # noqa: E402
-from deepseek_lsp.testing.fake.payloads import PrefixCache, estimate_tokens  # noqa: E402
+import context_corpus as corpus
+from deepseek_lsp.api import ApiConfig, DeepSeekClient
+from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.workspace.service import WorkspaceService, limits_from
+from deepseek_lsp.settings import Settings
+from deepseek_lsp.testing.fake.payloads import PrefixCache, estimate_tokens
 
 HIT_USD, MISS_USD = 0.003 / 1e6, 0.15 / 1e6  # deepseek-flash off-peak, per token
 BASE_S = 0.150
