@@ -78,6 +78,15 @@ class _Snapshot:
         return ActionResult(tuple(edits), create_files, text, reply.usage, self.version)
 
 
+def _snapshot_unless_excluded(
+    doc: Document, settings: Settings, root: str | None, roots: Sequence[str]
+) -> _Snapshot | None:
+    """The document's snapshot, or None when its path must never be sent."""
+    if is_excluded(doc.uri, settings.privacy.exclude, roots):
+        return None
+    return _Snapshot.of(doc, root)
+
+
 async def run_action(
     kind: ActionKind,
     doc: Document,
@@ -92,9 +101,9 @@ async def run_action(
     definitions: DefinitionsSource | None = None,
 ) -> ActionResult:
     """Run one action; code comes back as edits, an explanation as `text`."""
-    if is_excluded(doc.uri, settings.privacy.exclude, workspace_roots):
+    snap = _snapshot_unless_excluded(doc, settings, workspace_root, workspace_roots)
+    if snap is None:
         return ActionResult(text=EXCLUDED_TEXT)
-    snap = _Snapshot.of(doc, workspace_root)
     fixing = diagnostics if kind is ActionKind.FIX else ()
     first, last = prompts.target_lines(snap.lines, snap.language, selection, fixing)
     ctx = build_context(snap.lines, snap.language, snap.path, first, last)
@@ -228,9 +237,9 @@ async def add_docstrings_to_file(
     workspace_roots: Sequence[str] = (),
 ) -> ActionResult:
     """Docstrings for every function lacking one, at most `concurrency` requests at a time."""
-    if is_excluded(doc.uri, settings.privacy.exclude, workspace_roots):
+    snap = _snapshot_unless_excluded(doc, settings, workspace_root, workspace_roots)
+    if snap is None:
         return ActionResult(text=EXCLUDED_TEXT)
-    snap = _Snapshot.of(doc, workspace_root)
     spans = [s for s in find_functions(snap.lines, snap.language) if s.needs_docstring]
     if not spans:
         return ActionResult(text="Every function here has a docstring.", version=snap.version)
