@@ -149,11 +149,21 @@ def text_entry(path: str, text: str, language_id: str | None = None) -> FileEntr
 
 
 def _go_module(path: str, data: bytes) -> str:
-    if os.path.basename(path) != "go.mod":
-        return ""
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        if line.startswith("module "):
-            return line.split()[1].strip('"')
+    """go.mod's module path, or Cargo.toml's crate name as `use` writes it (`grep_cli`)."""
+    name = os.path.basename(path)
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if name == "go.mod":
+        for line in lines:
+            if line.startswith("module "):
+                return line.split()[1].strip('"')
+    if name == "Cargo.toml":
+        section = ""
+        for line in lines:
+            stripped = line.strip()
+            if stripped.startswith("["):
+                section = stripped
+            elif section == "[package]" and stripped.replace(" ", "").startswith("name="):
+                return stripped.split("=", 1)[1].strip().strip("\"'").replace("-", "_")
     return ""
 
 
@@ -208,6 +218,10 @@ class WorkspaceIndex:
         """The outline of an indexed file, or None."""
         entry = self.files.get(path)
         return entry.outline if entry is not None else None
+
+    def by_marker(self, name: str) -> list[str]:
+        """Indexed marker files (go.mod, Cargo.toml) of that name."""
+        return [p for p, e in self.files.items() if e.outline is None and p.endswith(name)]
 
     def in_dir(self, directory: str) -> list[str]:
         """Indexed files directly in `directory`, sorted."""

@@ -145,6 +145,8 @@ def rust_module(index: WorkspaceIndex, from_path: str, path: str) -> tuple[str, 
             directory = os.path.dirname(directory)
             file = _rust_dir_file(index, directory)
             segments = segments[1:]
+    elif (crate := _rust_workspace_crate(index, head)) is not None:
+        directory, file = crate, _rust_root_file(index, crate)
     else:
         directory, file = current_dir, from_path
         segments = ["self", *segments]
@@ -158,6 +160,15 @@ def rust_module(index: WorkspaceIndex, from_path: str, path: str) -> tuple[str, 
             break
         directory, file, rest = sub, candidate, rest[1:]
     return (file, rest) if file else None
+
+
+def _rust_workspace_crate(index: WorkspaceIndex, name: str) -> str | None:
+    """The src/ folder of another crate of the workspace named `name` (a Cargo.toml's name)."""
+    for path in index.by_marker("Cargo.toml"):
+        entry = index.files.get(path)
+        if entry is not None and entry.module == name:
+            return os.path.join(os.path.dirname(path), "src")
+    return None
 
 
 def _rust_module_dir(path: str) -> str:

@@ -163,3 +163,16 @@ def test_names_near_the_cursor_come_first_when_the_budget_is_small(make_workspac
 def test_no_context_for_names_the_file_defines_itself(make_workspace):
     ws = make_workspace({"a.py": "def local():\n    pass\n\nlocal(║)\n", "b.py": "X = 1\n"})
     assert ws.definitions() == ""
+
+
+def test_rust_other_crate_of_the_workspace(make_workspace):
+    ws = make_workspace(
+        {
+            "Cargo.toml": "[workspace]\nmembers = ['crates/*']\n",
+            "crates/matcher/Cargo.toml": '[package]\nname = "grep-matcher"\n',
+            "crates/matcher/src/lib.rs": "pub fn is_match(hay: &[u8]) -> bool { true }\n",
+            "crates/cli/Cargo.toml": '[package]\nname = "grep-cli"\n',
+            "crates/cli/src/main.rs": "use grep_matcher::is_match;\n\nfn main() {\n    ║\n}\n",
+        }
+    )
+    assert "pub fn is_match(hay: &[u8]) -> bool" in ws.definitions()
