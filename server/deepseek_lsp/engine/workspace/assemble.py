@@ -18,7 +18,6 @@ from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.engine.workspace import definitions, similar
 from deepseek_lsp.engine.workspace.builder import IndexBuilder
-from deepseek_lsp.engine.workspace.index import text_entry
 from deepseek_lsp.engine.workspace.outline import Outline
 from deepseek_lsp.engine.workspace.scope import Resolver
 
@@ -42,7 +41,6 @@ class ContextAssembler:
         self.builder = builder
         self.resolver = Resolver(builder.index)
         self._windows: dict[str, similar.Windows] = {}
-        self._own: dict[str, tuple[int, Outline | None]] = {}
         self._answers: dict[str, tuple[tuple[object, ...], Context]] = {}
 
     def context(
@@ -92,20 +90,12 @@ class ContextAssembler:
         return self._definitions(doc, self._outline(doc), lines, "", budget, relpath)
 
     def _outline(self, doc: Document) -> Outline | None:
-        """The index's outline of the document (from the editor's text), else parse it once."""
-        path = uri_to_path(doc.uri)
-        indexed = self.builder.index.outline_of(path)
-        if indexed is not None and path in self.builder.open_paths:
-            return indexed
-        cached = self._own.get(doc.uri)
-        if cached is not None and cached[0] == doc.version:
-            return cached[1]
-        entry = text_entry(path, doc.text, doc.language_id)
-        own = entry.outline if entry is not None else None
-        if len(self._own) > 32:
-            self._own.clear()
-        self._own[doc.uri] = (doc.version, own)
-        return own
+        """The index's outline of the document (the editor's text, or the disk's).
+
+        Never parsed here: a 10,000-line file takes ~100 ms, too long for a keystroke; a
+        document outside the workspace folders has no definitions source.
+        """
+        return self.builder.index.outline_of(uri_to_path(doc.uri))
 
     def _definitions(
         self,
