@@ -15,8 +15,11 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from deepseek_lsp.price_rows import PriceSetting, pricing
+from deepseek_lsp.settings_context import ContextSettings
+
 DEFAULT_BASE_URL = "https://api.deepseek.com"
-DEFAULT_MODEL = "deepseek-v4-flash"
+DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.env",
     "**/.env.*",
@@ -81,6 +84,7 @@ class CacheSettings:
     max_entries: int = 512
     ttl_seconds: float = 3600.0
     redis_url: str | None = None
+    redis_timeout_ms: int = 25
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,12 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
-class ContextSettings:
-    """Cross-file context in prompts (issue 12): the workspace index and its budgets."""
+class BudgetSettings:
+    """Spend caps in USD per UTC day and month (None: no cap); `pricing` rows by model name."""
 
-    enabled: bool = True
-    max_tokens: int = 6144  # cross-file context per completion prompt (README: why)
-    prompt_tokens: int = 3072  # the document window before the cursor
-    max_files: int = 5000
-    max_file_bytes: int = 256_000
+    daily_usd: float | None = None
+    monthly_usd: float | None = None
+    pricing: Mapping[str, PriceSetting] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Settings:
     cache: CacheSettings = field(default_factory=CacheSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
     oauth2: OAuth2Settings | None = None
     metrics_port: int | None = None
     log_prompts: bool = False
@@ -198,6 +201,15 @@ def _url(value: Any) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ValueError(f"expected an http(s) URL such as {DEFAULT_BASE_URL}, got {_show(value)}")
     return text.rstrip("/")
+
+
+def _redis_url(value: Any) -> str:
+    text = _string(value)
+    parsed = urlparse(text)
+    if parsed.scheme not in ("redis", "rediss", "unix") or not (parsed.netloc or parsed.path):
+        scheme = f"{parsed.scheme}://" if parsed.scheme else "no scheme"
+        raise ValueError(f"expected a redis://, rediss:// or unix:// URL, got {scheme}")
+    return text
 
 
 def _bool(value: Any) -> bool:
@@ -291,10 +303,14 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "privacy.exclude": (("privacy", "exclude"), _strings),
     "cache.maxEntries": (("cache", "max_entries"), _int_in(0, 1_000_000)),
     "cache.ttlSeconds": (("cache", "ttl_seconds"), _float_in(0.0, 31_536_000.0)),
-    "cache.redisUrl": (("cache", "redis_url"), _string),
+    "cache.redisUrl": (("cache", "redis_url"), _redis_url),
+    "cache.redisTimeoutMs": (("cache", "redis_timeout_ms"), _int_in(1, 5000)),
     "http.timeoutSeconds": (("http", "timeout_seconds"), _float_in(0.5, 3600.0)),
     "http.headers": (("http", "headers"), _headers),
     "auth.oauth2": (("oauth2",), _oauth2),
+    "budget.dailyUsd": (("budget", "daily_usd"), _float_in(0.0, 1e9)),
+    "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
+    "pricing": (("budget", "pricing"), pricing),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "context.enabled": (("context", "enabled"), _bool),
     "context.maxTokens": (("context", "max_tokens"), _int_in(0, 100_000)),

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,17 @@ def make_client() -> LanguageClient:
     """pytest-lsp's client, but its `$/progress` handler raises on partial results: ours records."""
     client = LanguageClient(converter_factory=default_converter)
     for method, handler in DEFAULT_CLIENT_FEATURES.items():
-        if method != types.PROGRESS:
+        if method not in (types.PROGRESS, types.WORKSPACE_CONFIGURATION):
             client.feature(method)(handler)
     client.partial_results = {}  # type: ignore[attr-defined]
     client.applied_edits = []  # type: ignore[attr-defined]
+    client.configuration_answers = []  # type: ignore[attr-defined]
+
+    @client.feature(types.WORKSPACE_CONFIGURATION)
+    def configuration(ls: LanguageClient, params: types.ConfigurationParams) -> list[Any]:
+        answer = DEFAULT_CLIENT_FEATURES[types.WORKSPACE_CONFIGURATION](ls, params)
+        ls.configuration_answers.append(answer)  # type: ignore[attr-defined]
+        return answer
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(ls: LanguageClient, params: types.ApplyWorkspaceEditParams) -> Any:
@@ -105,13 +113,39 @@ async def lsp_session(
     env: dict[str, str] | None = None,
     root: Path | None = None,
     server_args: list[str] | None = None,
+    client_name: str | None = None,
     **caps: Any,
 ) -> AsyncIterator[LanguageClient]:
-    """A started and initialized client talking to `deepseek-lsp --stdio`."""
-    server_env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
-    if fake is not None:
-        server_env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY=API_KEY)
-    server_env.update(env or {})
+    """A started and initialized client talking to `deepseek-lsp --stdio`.
+
+    The spend ledger goes to a fresh directory and no system policy applies, unless `env` says
+    otherwise: a test never reads or writes the user's own.
+    """
+    with tempfile.TemporaryDirectory(prefix="deepseek-lsp-state-") as state:
+        server_env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+        server_env.update(
+            DEEPSEEK_LSP_STATE_DIR=state,
+            DEEPSEEK_LSP_POLICY=os.path.join(state, "no-system-policy.json"),
+        )
+        if fake is not None:
+            server_env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY=API_KEY)
+        server_env.update(env or {})
+        async with _session(
+            server_env, init_options, configuration, root, server_args, client_name, caps
+        ) as c:
+            yield c
+
+
+@contextlib.asynccontextmanager
+async def _session(
+    server_env: dict[str, str],
+    init_options: dict[str, Any] | None,
+    configuration: dict[str, Any] | None,
+    root: Path | None,
+    server_args: list[str] | None,
+    client_name: str | None,
+    caps: dict[str, Any],
+) -> AsyncIterator[LanguageClient]:
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "deepseek_lsp", "--stdio", *(server_args or [])],
         server_env=server_env,
@@ -126,6 +160,7 @@ async def lsp_session(
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(**caps),
+            client_info=types.ClientInfo(name=client_name) if client_name else None,
             initialization_options=init_options,
             root_uri=root_uri,
             workspace_folders=[types.WorkspaceFolder(uri=root_uri, name="ws")],

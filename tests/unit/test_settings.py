@@ -4,7 +4,7 @@ from deepseek_lsp import settings as s
 def test_defaults_match_protocol_table():
     st = s.Settings()
     assert st.base_url == "https://api.deepseek.com"
-    assert st.completion.model == "deepseek-v4-flash"
+    assert st.completion.model == "deepseek-flash"
     assert st.completion.debounce_ms == "auto"
     assert st.completion.max_tokens == 128
     assert st.chat.max_tokens == 4096
@@ -105,3 +105,18 @@ def test_deepseek_section_both_shapes():
     assert s.deepseek_section({"deepseek": {"chat": {"model": "p"}}}) == {"chat": {"model": "p"}}
     assert s.deepseek_section({"chat": {"model": "p"}}) == {"chat": {"model": "p"}}
     assert s.deepseek_section(None) is None
+
+
+def test_redis_url_schemes_and_timeout():
+    for url in ("redis://:pw@127.0.0.1:6379/2", "rediss://cache.example:6380/0", "unix:///r.sock"):
+        st, problems = s.Settings().merged({"cache": {"redisUrl": url}})
+        assert problems == [] and st.cache.redis_url == url
+    assert s.Settings().cache.redis_timeout_ms == 25
+    st, problems = s.Settings().merged({"cache.redisTimeoutMs": 40})
+    assert st.cache.redis_timeout_ms == 40 and problems == []
+    st, problems = s.Settings().merged(
+        {"cache": {"redisUrl": "http://:hunter2@host/0", "redisTimeoutMs": 0}}
+    )
+    assert st.cache.redis_url is None and st.cache.redis_timeout_ms == 25
+    assert len(problems) == 2 and "cache.redisUrl" in problems[0]
+    assert "hunter2" not in problems[0] and "http://" in problems[0]

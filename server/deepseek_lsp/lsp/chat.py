@@ -13,13 +13,13 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
-from deepseek_lsp.api import ApiError
+from deepseek_lsp.api import ApiError, ModelUnavailableError
 from deepseek_lsp.engine import chat as engine
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.usage import camel_case
-from deepseek_lsp.lsp import protocol
+from deepseek_lsp.lsp import guard, protocol
 from deepseek_lsp.lsp.convert import selection_of
-from deepseek_lsp.lsp.messages import REQUEST_FAILED
+from deepseek_lsp.lsp.messages import REQUEST_FAILED, error_text
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 
@@ -77,25 +77,31 @@ def register(server: DeepSeekServer) -> None:
     async def chat(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
         """One chat turn with optional command, selection and history; streamed when asked."""
         request = _parse(ls, params)
+        await guard.allow(ls, "chat")
         try:
-            result = await engine.chat(
-                ls.client,
-                ls.settings,
-                request["message"],
-                command=request["command"],
-                history=request["history"],
-                selection=None,  # the engine reads the range (or the enclosing function)
-                document=request["document"],
-                range=request["range"],
-                on_delta=_streamer(ls, request["token"], "delta"),
-                on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
-                workspace_roots=ls.workspace_roots,
-                definitions=ls.definitions_source(),
-            )
+            with ls.metrics.handling("chat"):
+                result = await engine.chat(
+                    ls.upstream["chat"],
+                    ls.settings,
+                    request["message"],
+                    command=request["command"],
+                    history=request["history"],
+                    selection=None,  # the engine reads the range (or the enclosing function)
+                    document=request["document"],
+                    range=request["range"],
+                    on_delta=_streamer(ls, request["token"], "delta"),
+                    on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
+                    workspace_roots=ls.workspace_roots,
+                    definitions=ls.definitions_source(),
+                )
         except ApiError as exc:
             ls.engine.usage.errors += 1
-            raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None
+            if isinstance(exc, ModelUnavailableError):  # other failures show in the chat panel
+                ls.notifier.api_error(exc, setting="chat.model")
+            raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
         ls.engine.usage.add_tokens(result.usage)
+        if result.usage is not None:
+            ls.spend.record("chat", result.model or ls.settings.chat.model, result.usage)
         answer: dict[str, Any] = {"text": result.text}
         if result.reasoning:
             answer["reasoning"] = result.reasoning

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
@@ -23,11 +23,16 @@ from deepseek_lsp import __version__
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
+from deepseek_lsp.engine.policy import PolicyFiles
+from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
 from deepseek_lsp.engine.uris import uri_to_path
+from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.lsp.messages import Notifier
-from deepseek_lsp.lsp.metrics import MetricsServer
+from deepseek_lsp.lsp.metered import MeteredClient
+from deepseek_lsp.lsp.metrics import FEATURES, Metrics
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
-from deepseek_lsp.settings import load
+from deepseek_lsp.lsp.vim_completion import VimClient
+from deepseek_lsp.settings import Settings, load
 
 if TYPE_CHECKING:  # imported for real only after initialize (lsp/workspace.py)
     from deepseek_lsp.engine.workspace.service import WorkspaceService
@@ -52,15 +57,30 @@ class DeepSeekServer(LanguageServer):
         self.init_options: Mapping[str, Any] | None = None
         self.editor_config: Mapping[str, Any] | None = None
         self.workspace_roots: tuple[str, ...] = ()
-        self.settings, _ = load(self.env, forced)
+        self.vim_client: VimClient | None = None  # ALE and vim-lsp get items Vim can insert
+        self.policy_files = PolicyFiles(self.env)
+        self.policy_files.refresh()
+        self.settings = self.policy_files.policy.constrain(load(self.env, forced)[0])
+        self.spend = Spend(Ledger(state_dir(self.env)))
+        self.spend.configure(*_spend_config(self.settings))
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
-        self.engine = CompletionEngine(self.settings, self.client)
         self.notifier = Notifier(self.window_show_message)
-        self.metrics = MetricsServer(self.engine.usage)
+        self.usage = UsageCounters()
+        self.metrics = Metrics(self.usage)
+        self.upstream = {f: MeteredClient(self.client, self.metrics, f) for f in FEATURES}
+        self.engine = CompletionEngine(
+            self.settings,
+            self.upstream["completion"],
+            usage=self.usage,
+            spend=self.spend,
+            report=lambda text: self.notifier.show("redis", text),
+        )
+        self.spend.listeners.append(self.metrics.count_cost)
         self._metrics_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
         self.workspace_context: WorkspaceService | None = None  # cross-file context (issue 12)
+        self._policy_errors: set[str] = set()
 
     @property
     def documents(self) -> DocumentStore:
@@ -104,17 +124,17 @@ class DeepSeekServer(LanguageServer):
     def apply_settings(self) -> None:
         """Recompute settings from every source; report each new problem once."""
         settings, problems = load(self.env, self.init_options, self.editor_config, self.forced)
+        settings = self.policy_files.policy.constrain(settings)
+        errors = set(self.policy_files.policy.errors)
+        for error in sorted(errors - self._policy_errors):  # once per breakage
+            self.notifier.show("policy", error, force=True)
+        self._policy_errors = errors
         for problem in problems:
             if problem not in self._reported:
                 self._reported.add(problem)
                 self.notifier.show("settings", problem, force=True)
-        if settings.cache.redis_url and "redis" not in self._reported:
-            self._reported.add("redis")
-            self.notifier.show(
-                "settings",
-                "cache.redisUrl is not supported by this version; using the in-memory cache only.",
-                force=True,
-            )
+        if settings.metrics_port is not None:
+            self.metrics.enable()  # record from the first request, before the port is up
         if settings == self.settings:
             return
         self.settings = settings
@@ -122,13 +142,18 @@ class DeepSeekServer(LanguageServer):
         self.engine.update_settings(settings)
         if self.workspace_context is not None:
             self.workspace_context.apply(settings)
+        self.spend.configure(*_spend_config(settings))
         if self._metrics_lock is not None:  # past `initialized`: follow the new port
-            task = asyncio.ensure_future(self.serve_metrics())
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self.run_background(self.serve_metrics())
         log.info(
             "settings applied: model %s, base URL %s", settings.completion.model, settings.base_url
         )
+
+    def run_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` as a task the server keeps a reference to until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def serve_metrics(self) -> None:
         """Serve Prometheus metrics when `metrics.port` is set; say so once if the port is taken."""
@@ -138,6 +163,9 @@ class DeepSeekServer(LanguageServer):
             port = self.settings.metrics_port
             try:
                 await self.metrics.serve(port)
+                self.metrics.known_models(
+                    {self.settings.completion.model, self.settings.chat.model}
+                )
             except OSError as exc:
                 self.notifier.show("metrics", f"Cannot serve metrics on 127.0.0.1:{port}: {exc}.")
 
@@ -168,7 +196,8 @@ class DeepSeekServer(LanguageServer):
         except Exception as exc:  # a client that cannot answer keeps the settings we have
             log.warning("workspace/configuration failed: %s", exc)
             return
-        section = result[0] if isinstance(result, list) and result else None
+        # pygls 2.1 hands the answer over as a tuple, not a list.
+        section = result[0] if isinstance(result, (list, tuple)) and result else None
         if isinstance(section, Mapping) and section:
             self.editor_config = section
             self.apply_settings()
@@ -228,3 +257,9 @@ class _EofTolerant:
             return await self._reader.readexactly(n)
         except asyncio.IncompleteReadError as exc:
             return exc.partial
+
+
+def _spend_config(settings: Settings) -> tuple[Caps, dict[str, Price]]:
+    budget = settings.budget
+    pricing = {model: Price(*row) for model, row in budget.pricing.items()}
+    return Caps(budget.daily_usd, budget.monthly_usd), pricing

@@ -11,19 +11,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
+from deepseek_lsp.api import ApiError, FimRequest, RetryPolicy
 from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import prompt as fim_prompt
+from deepseek_lsp.engine.completion import redis_cache, waiting
 from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
+from deepseek_lsp.engine.completion.client import FimClient
+from deepseek_lsp.engine.completion.cross_file import ContextSource, snippets_for
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
+from deepseek_lsp.engine.completion.multiline import line_complete
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.spend import Spend
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.settings import Settings
 
@@ -31,8 +36,7 @@ log = logging.getLogger(__name__)
 prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
 
 Trigger = Literal["invoked", "automatic"]
-ContextSource = Callable[[Document, tuple[int, int], int], Sequence[fim_prompt.Snippet]]
-Source = Literal["upstream", "cache", "typed_ahead"]
+Source = Literal["upstream", "cache", "redis", "typed_ahead", "inflight"]
 
 # How much raw text around the cursor anchors a typed-ahead suggestion.
 ANCHOR_PREFIX_CHARS = 512
@@ -54,6 +58,7 @@ class Suggestion:
 
     text: str
     source: Source
+    replace: int = 0  # code points right of the cursor the text replaces (auto-closed pairs)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ class _InFlight:
     prefix: str
     suffix: str
     key: str
-    work: Callable[[], Awaitable[str]]
+    work: Callable[[], Awaitable[post.Draft]]
 
 
 @dataclass(frozen=True)
@@ -83,16 +88,21 @@ class CompletionEngine:
     def __init__(
         self,
         settings: Settings,
-        client: DeepSeekClient,
+        client: FimClient,
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
+        spend: Spend | None = None,
+        report: Callable[[str], None] = log.warning,  # says once when the shared cache fails
     ) -> None:
         self.settings = settings
         self.client = client
         self.usage = usage or UsageCounters()
+        self.spend = spend  # prices requests; at a cap, holds back what would go upstream
         self._timer = timer
-        self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
+        self._cache: SuggestionCache[post.Draft] = SuggestionCache(
+            settings.cache.max_entries, settings.cache.ttl_seconds
+        )
         self._typed_ahead = TypedAhead()
         self._debounce = AdaptiveDebounce(timer=timer)
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
@@ -101,6 +111,8 @@ class CompletionEngine:
         self._latency: float | None = None
         # Cross-file context for a cursor (the workspace room), set once the index exists.
         self.context_source: ContextSource | None = None
+        self._report = report
+        self.redis = redis_cache.replace(None, settings.cache, report)
 
     def update_settings(self, settings: Settings) -> None:
         """Take new settings; the next request uses them. A change lifts an auth pause."""
@@ -108,6 +120,12 @@ class CompletionEngine:
             self._cache.resize(settings.cache.max_entries, settings.cache.ttl_seconds)
         self.settings = settings
         self._paused_until = 0.0
+        self.redis = redis_cache.replace(self.redis, settings.cache, self._report)
+
+    async def aclose(self) -> None:
+        """Finish pending shared-cache writes and close its connections."""
+        if self.redis is not None:
+            await self.redis.aclose()
 
     def document_changed(self, uri: str) -> None:
         """Record a keystroke, for the adaptive debounce."""
@@ -123,7 +141,7 @@ class CompletionEngine:
     ) -> Prepared:
         """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
         s = self.settings
-        snippets = self.cross_file(doc, pos)
+        snippets = snippets_for(self.context_source, s.context, doc, pos)
         ctx = fim_prompt.build_fim_context(
             doc,
             pos,
@@ -154,17 +172,6 @@ class CompletionEngine:
         )
         return Prepared(ctx, request, key, redactions, snippets)
 
-    def cross_file(self, doc: Document, pos: tuple[int, int]) -> tuple[fim_prompt.Snippet, ...]:
-        """Snippets from other files, or none (context off, no index yet, or it failed)."""
-        s = self.settings.context
-        if not s.enabled or s.max_tokens <= 0 or self.context_source is None:
-            return ()
-        try:
-            return tuple(self.context_source(doc, pos, s.max_tokens))
-        except Exception:  # context is a bonus: never lose the completion over it
-            log.exception("cross-file context failed")
-            return ()
-
     def is_excluded(self, path: str, workspace_roots: tuple[str, ...] = ()) -> bool:
         """True for files that must never reach the API."""
         return privacy.is_excluded(path, self.settings.privacy.exclude, workspace_roots)
@@ -194,22 +201,31 @@ class CompletionEngine:
         cached = self._cache.get(prepared.key)
         if cached is not None:
             self.usage.cache_hits += 1
-            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, cached)
-            return Suggestion(cached, "cache") if cached else None
+            self._remember(doc.uri, raw_prefix, raw_suffix, cached)
+            return _suggestion(cached, "cache")
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
             self.usage.typed_ahead_hits += 1
             return Suggestion(rest, "typed_ahead")
+        shared = await self.redis.get(prepared.key) if self.redis is not None else None
+        if shared is not None:  # the second level: promoted into the first
+            self.usage.redis_hits += 1
+            self._cache.put(prepared.key, shared)
+            self._remember(doc.uri, raw_prefix, raw_suffix, shared)
+            return _suggestion(shared, "redis") if doc.version == version else None
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
-            joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
-            if joined is not None:
-                return joined if doc.version == version else None
-            delay = 0.0
-            if trigger == "automatic":
-                delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
-            work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-            text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+            with waiting.waiting():  # debounce and upstream: not the server's own time
+                joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
+                if joined is not None:
+                    return joined if doc.version == version else None
+                if not await self._within_budget(trigger):
+                    return None
+                delay = 0.0
+                if trigger == "automatic":
+                    delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+                work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
+                draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -217,7 +233,15 @@ class CompletionEngine:
             raise
         if doc.version != version:
             return None  # the document moved on: never show a stale suggestion
-        return Suggestion(text, "upstream") if text else None
+        return _suggestion(draft, "upstream")
+
+    async def _within_budget(self, trigger: Trigger) -> bool:
+        """At a spend cap automatic requests stay home; an invoked one asks the user first."""
+        if self.spend is None:
+            return True
+        return (
+            self.spend.automatic_allowed() if trigger == "automatic" else await self.spend.approve()
+        )
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -244,7 +268,7 @@ class CompletionEngine:
         if not rest:
             return None
         self.usage.typed_ahead_hits += 1
-        return Suggestion(rest, "typed_ahead")
+        return Suggestion(rest, "inflight")
 
     def _work(
         self,
@@ -254,24 +278,24 @@ class CompletionEngine:
         suffix: str,
         prepared: Prepared,
         retry: RetryPolicy | None,
-    ) -> Callable[[], Awaitable[str]]:
+    ) -> Callable[[], Awaitable[post.Draft]]:
         """The upstream call, remembered for typed-ahead even if its requester has gone."""
 
-        async def work() -> str:
+        async def work() -> post.Draft:
             self._inflight[(uri, slot)] = entry
             try:
-                text = await self._fetch(prepared, retry)
+                draft = await self._fetch(prepared, retry)
             finally:
                 if self._inflight.get((uri, slot)) is entry:
                     del self._inflight[(uri, slot)]
-            if text:
-                self._typed_ahead.remember(uri, prefix, suffix, text)
-            return text
+            if draft.text:
+                self._remember(uri, prefix, suffix, draft)
+            return draft
 
         entry = _InFlight(prefix, suffix, prepared.key, work)
         return work
 
-    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
+    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> post.Draft:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
         if s.log_prompts:
@@ -283,23 +307,46 @@ class CompletionEngine:
             self.usage.context_prompts += 1
         started = self._timer()
         parts: list[str] = []
+        usage, model = None, prepared.request.model
         try:
             async with self.client.stream_fim(
                 prepared.request, retry=retry, fallback_models=s.completion.fallback_models
             ) as stream:
                 async for delta in stream:
                     parts.append(delta.text)
-                    if not prepared.ctx.multiline and "\n" in delta.text:
+                    if not prepared.ctx.multiline and line_complete("".join(parts)):
                         break  # single-line: the rest is not wanted, stop paying for it
-                usage = stream.usage
+                usage, finish = stream.usage, stream.finish_reason
+                model = getattr(stream, "model", model)
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
                 self._paused_until = self._timer() + PAUSE_SECONDS
             raise
+        finally:
+            if self.spend is not None:  # priced even when we hung up before `usage` came
+                sent = len(prepared.request.prompt) + len(prepared.request.suffix)
+                self.spend.record_answer("completion", model, usage, sent, len("".join(parts)))
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
-        text = post.postprocess("".join(parts), prepared.ctx)
-        self._cache.put(prepared.key, text)
-        return text
+        draft = post.postprocess("".join(parts), prepared.ctx, finish)
+        self._cache.put(prepared.key, draft)
+        if self.redis is not None:
+            self.redis.put(prepared.key, draft)  # in the background: never delays this answer
+        return draft
+
+    def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:
+        """Keep a suggestion for typed-ahead, unless it replaces text after the cursor.
+
+        Such a range would have to move with the typing; asking again is simpler and rare.
+        """
+        if draft.replace:
+            self._typed_ahead.forget(uri)
+        else:
+            self._typed_ahead.remember(uri, prefix, suffix, draft.text)
+
+
+def _suggestion(draft: post.Draft, source: Source) -> Suggestion | None:
+    """What the editor gets for a postprocessed draft (None for nothing)."""
+    return Suggestion(draft.text, source, draft.replace) if draft.text else None

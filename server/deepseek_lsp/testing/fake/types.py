@@ -14,7 +14,9 @@ from typing import Any, Literal
 UsagePlacement = Literal["last_chunk", "separate_chunk", "none"]
 Endpoint = Literal["chat", "fim", "prefix", "models", "balance"]
 COMPLETION_ENDPOINTS: frozenset[str] = frozenset({"chat", "fim", "prefix"})
-DEFAULT_MODELS: tuple[str, ...] = ("deepseek-v4-flash", "deepseek-v4-pro")
+DEFAULT_MODELS: tuple[str, ...] = ("deepseek-flash", "deepseek-v4-pro")
+# Retired names DeepSeek answers with 400 "Model Not Exist" (deepseek-v4-flash is still served).
+RETIRED_MODELS: frozenset[str] = frozenset({"deepseek-chat", "deepseek-reasoner", "deepseek-coder"})
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class FakeConfig:
     """Server-wide behaviour; scripted replies override it per request."""
 
     valid_keys: frozenset[str] | None = None
-    unavailable_models: frozenset[str] = frozenset()
+    unavailable_models: frozenset[str] = RETIRED_MODELS
     models: tuple[str, ...] = DEFAULT_MODELS
     first_token_delay: float = 0.0
     chunk_delay: float = 0.0
