@@ -9,6 +9,7 @@ problem naming the key, and the previous value is kept.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -89,6 +90,7 @@ class HttpSettings:
 
     timeout_seconds: float = 30.0
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    total_timeout_seconds: float = 120.0  # one upstream call, retries and every byte included
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,12 @@ class Settings:
             if _is_absent(value):
                 continue
             spec = _KEYS.get(key)
+            if spec is None and key in _SECTIONS:
+                problems.append(
+                    f"Setting deepseek.{key}: expected an object of settings, got {_show(value)};"
+                    " keeping the previous values."
+                )
+                continue
             if spec is None:
                 continue  # unknown keys are other tools' business (editors send extra ones)
             path, convert = spec
@@ -240,7 +248,16 @@ def _headers(value: Any) -> Mapping[str, str]:
         raise ValueError(
             f'expected an object of strings such as {{"X-Api-Version": "1"}}, got {_show(value)}'
         )
+    for name, text in value.items():  # checked here, or every request fails inside httpx
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"{_show(name)} is not a valid HTTP header name")
+        if not _HEADER_VALUE.fullmatch(text):
+            raise ValueError(f"the value of {name} has a line break or a control character")
     return MappingProxyType(dict(value))
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 def _oauth2(value: Any) -> OAuth2Settings:
@@ -282,10 +299,15 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "cache.redisUrl": (("cache", "redis_url"), _string),
     "http.timeoutSeconds": (("http", "timeout_seconds"), _float_in(0.5, 3600.0)),
     "http.headers": (("http", "headers"), _headers),
+    "http.totalTimeoutSeconds": (("http", "total_timeout_seconds"), _float_in(1.0, 86_400.0)),
     "auth.oauth2": (("oauth2",), _oauth2),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "logPrompts": (("log_prompts",), _bool),
 }
+
+
+# Sections: a value here that is not an object is a mistake, not another tool's key.
+_SECTIONS = frozenset(k.rsplit(".", 1)[0] for k in _KEYS if "." in k)
 
 
 def _set_path(obj: Any, path: tuple[str, ...], value: Any) -> Any:

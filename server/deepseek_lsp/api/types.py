@@ -29,6 +29,7 @@ class ApiConfig:
     timeout_seconds: float = 30.0
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     oauth2: OAuth2Config | None = None
+    total_timeout_seconds: float = 120.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiConfig:
@@ -39,6 +40,7 @@ class ApiConfig:
             api_key=settings.api_key,
             timeout_seconds=settings.http.timeout_seconds,
             headers=settings.http.headers,
+            total_timeout_seconds=settings.http.total_timeout_seconds,
             oauth2=OAuth2Config(
                 oauth2.token_url, oauth2.client_id, oauth2.client_secret, oauth2.scope
             )

@@ -100,7 +100,7 @@ def check(data: dict[str, Any]) -> Rejected | None:
     method = data.get("method")
     if not isinstance(method, str):
         return Rejected(INVALID_REQUEST, "The method must be a string.", answer_id)
-    if "params" in data and not isinstance(data["params"], (dict, list)):
+    if data.get("params") is not None and not isinstance(data["params"], (dict, list)):
         return Rejected(INVALID_REQUEST, "params must be an object or an array.", answer_id)
     if _depth_exceeds(data.get("params"), MAX_DEPTH):
         return Rejected(INVALID_PARAMS, f"params nest deeper than {MAX_DEPTH} levels.", answer_id)

@@ -15,9 +15,10 @@ from cattrs import Converter
 from pygls.protocol import default_converter
 
 
-def _int(value: Any, _: type) -> int:
+def _int(value: Any, cls: type) -> Any:
+    """An int, or a member of an int enum (cattrs dispatches IntEnum subclasses here too)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return value if cls is int else cls(value)
     raise TypeError(f"expected an integer, got {type(value).__name__} {value!r:.40}")
 
 
@@ -27,9 +28,10 @@ def _float(value: Any, _: type) -> float:
     raise TypeError(f"expected a number, got {type(value).__name__} {value!r:.40}")
 
 
-def _str(value: Any, _: type) -> str:
+def _str(value: Any, cls: type) -> Any:
+    """A str, or a member of a str enum."""
     if isinstance(value, str):
-        return value
+        return value if cls is str else cls(value)
     raise TypeError(f"expected a string, got {type(value).__name__} {value!r:.40}")
 
 
@@ -37,10 +39,6 @@ def _bool(value: Any, _: type) -> bool:
     if isinstance(value, bool):
         return value
     raise TypeError(f"expected a boolean, got {type(value).__name__} {value!r:.40}")
-
-
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, enum.Enum)
 
 
 def _enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
@@ -58,5 +56,5 @@ def strict_converter() -> Converter:
     converter.register_structure_hook(float, _float)
     converter.register_structure_hook(str, _str)
     converter.register_structure_hook(bool, _bool)
-    converter.register_structure_hook_func(_is_enum, _enum)
+    converter.register_structure_hook(enum.Enum, _enum)
     return converter
