@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepseek_lsp.testing.fake_api import FakeDeepSeek
-from deepseek_lsp.testing.fake_types import RecordedRequest
+from deepseek_lsp.testing.fake.server import FakeDeepSeek
+from deepseek_lsp.testing.fake.types import RecordedRequest
 from lsp_client import LspClient, initialize_params
 
 INVOKED, AUTOMATIC = 1, 2

@@ -39,7 +39,7 @@ sys.setswitchinterval(0.0005)  # the fake's thread must not delay this client's 
 
 import corpus  # noqa: E402
 import phases  # noqa: E402
-from deepseek_lsp.testing.fake_api import FakeDeepSeek  # noqa: E402
+from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
 from lsp_client import LspClient, initialize_params  # noqa: E402
 from session import Session  # noqa: E402
 

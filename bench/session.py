@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus import Key, SourceFile
-from deepseek_lsp.testing.fake_api import FakeDeepSeek
-from deepseek_lsp.testing.fake_payloads import PrefixCache, common_prefix_length, estimate_tokens
-from deepseek_lsp.testing.fake_text import prompt_text
-from deepseek_lsp.testing.fake_types import FakeReply, RecordedRequest
+from deepseek_lsp.testing.fake.payloads import PrefixCache, common_prefix_length, estimate_tokens
+from deepseek_lsp.testing.fake.server import FakeDeepSeek
+from deepseek_lsp.testing.fake.text import prompt_text
+from deepseek_lsp.testing.fake.types import FakeReply, RecordedRequest
 from lsp_client import LspClient, Pending, Reply
 from phases import AUTOMATIC, Doc, inline_params, items, open_doc, settled, usage
 

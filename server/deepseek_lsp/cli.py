@@ -118,7 +118,7 @@ def _interruptible(run: Callable[[], int]) -> int:
 def _serve(args: argparse.Namespace) -> int:
     protocol_out = None if args.tcp else _protect_stdout()
     from deepseek_lsp.commands.offline import offline_api
-    from deepseek_lsp.lsp.server import create_server
+    from deepseek_lsp.lsp.app import create_server
 
     log = logging.getLogger(__name__)
     with offline_api(args.offline) as forced:

@@ -16,7 +16,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
-from deepseek_lsp.testing.fake_api import FakeDeepSeek
+from deepseek_lsp.testing.fake.server import FakeDeepSeek
 
 API_KEY = "sk-test-e2e"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.testing.fake.types import FakeReply
 
 from .conftest import apply_text_edits, as_dict, edits_for, lsp_session, open_doc, raw_request
 

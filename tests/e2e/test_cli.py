@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from deepseek_lsp import __version__
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.testing.fake.types import FakeReply
 
 from .conftest import API_KEY
 

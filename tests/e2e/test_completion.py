@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.testing.fake.types import FakeReply
 
 from .conftest import (
     as_dict,

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from deepseek_lsp.testing.fake_api import FakeDeepSeek
-from deepseek_lsp.testing.fake_types import FakeReply
+from deepseek_lsp.testing.fake.server import FakeDeepSeek
+from deepseek_lsp.testing.fake.types import FakeReply
 
 HERE = Path(__file__).resolve().parent
 NVIM_DIR = HERE / "nvim"

@@ -7,17 +7,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from deepseek_lsp.settings import Settings
+from deepseek_lsp.settings import OAuth2Settings, Settings
 
-
-@dataclass(frozen=True)
-class OAuth2Config:
-    """Client-credentials tokens for an enterprise gateway placed in front of DeepSeek."""
-
-    token_url: str
-    client_id: str
-    client_secret: str
-    scope: str | None = None
+# The gateway's client credentials: the same value the settings hold.
+OAuth2Config = OAuth2Settings
 
 
 @dataclass(frozen=True)
@@ -34,18 +27,13 @@ class ApiConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiConfig:
         """The api part of the server's settings."""
-        oauth2 = settings.oauth2
         return cls(
             base_url=settings.base_url,
             api_key=settings.api_key,
             timeout_seconds=settings.http.timeout_seconds,
             headers=settings.http.headers,
             total_timeout_seconds=settings.http.total_timeout_seconds,
-            oauth2=OAuth2Config(
-                oauth2.token_url, oauth2.client_id, oauth2.client_secret, oauth2.scope
-            )
-            if oauth2
-            else None,
+            oauth2=settings.oauth2,
         )
 
 

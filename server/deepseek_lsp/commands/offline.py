@@ -10,7 +10,7 @@ OFFLINE_KEY = "sk-offline-fake"
 
 @contextmanager
 def _offline_api() -> Iterator[dict[str, str]]:
-    from deepseek_lsp.testing.fake_api import FakeDeepSeek
+    from deepseek_lsp.testing.fake.server import FakeDeepSeek
 
     with FakeDeepSeek() as fake:
         yield {"baseUrl": fake.base_url, "apiKey": OFFLINE_KEY}

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from deepseek_lsp.api import ChatRequest, RetryPolicy, Usage
-from deepseek_lsp.engine.action_prompts import Messages, enclosing_lines
+from deepseek_lsp.engine.actions.prompts import Messages, enclosing_lines
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.privacy import is_excluded, redact
-from deepseek_lsp.engine.testfiles import uri_to_path
+from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.settings import Settings
 
 OnText = Callable[[str], None]

@@ -18,10 +18,11 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from deepseek_lsp.api import ApiError
 from deepseek_lsp.engine import actions as engine
-from deepseek_lsp.engine.action_prompts import Diagnostic
 from deepseek_lsp.engine.actions import ActionKind, ActionResult
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.lsp.convert import diagnostics_of, selection_of
 from deepseek_lsp.lsp.edits import workspace_edit
+from deepseek_lsp.lsp.messages import REQUEST_FAILED
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 BATCH_DOCSTRINGS = "deepseek.addDocstringsToFile"
 BATCH_TITLE = "DeepSeek: add docstrings to every function in this file"
 BATCH_CONCURRENCY = 4
-REQUEST_FAILED = -32803  # LSP RequestFailed
 
 _KINDS = {
     ActionKind.EXPLAIN: types.CodeActionKind.Empty,
@@ -39,29 +39,6 @@ _KINDS = {
     ActionKind.REFACTOR: types.CodeActionKind.RefactorRewrite,
     ActionKind.RUN_INSTRUCTION: types.CodeActionKind.RefactorRewrite,
 }
-_SEVERITY = {1: "error", 2: "warning", 3: "information", 4: "hint"}
-
-
-def selection_of(doc: Document, rng: types.Range) -> engine.Range:
-    """An LSP range as code-point positions (clamped into the document)."""
-    return (
-        doc.to_code_points((rng.start.line, rng.start.character)),
-        doc.to_code_points((rng.end.line, rng.end.character)),
-    )
-
-
-def diagnostics_of(items: Sequence[types.Diagnostic]) -> list[Diagnostic]:
-    """LSP diagnostics in the engine's shape."""
-    return [
-        Diagnostic(
-            message=d.message,
-            line=d.range.start.line,
-            severity=_SEVERITY.get(int(d.severity or 1), "error"),
-            end_line=d.range.end.line,
-            source=d.source,
-        )
-        for d in items
-    ]
 
 
 def _wants(only: Sequence[str] | None, kind: str) -> bool:

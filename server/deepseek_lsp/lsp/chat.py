@@ -18,7 +18,8 @@ from deepseek_lsp.engine import chat as engine
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.usage import camel_case
 from deepseek_lsp.lsp import protocol
-from deepseek_lsp.lsp.actions import REQUEST_FAILED, selection_of
+from deepseek_lsp.lsp.convert import selection_of
+from deepseek_lsp.lsp.messages import REQUEST_FAILED
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from deepseek_lsp.engine.actions.replies import TextEdit
 from deepseek_lsp.engine.document import Document
-from deepseek_lsp.engine.replies import TextEdit
-from deepseek_lsp.engine.testfiles import uri_to_path
+from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 

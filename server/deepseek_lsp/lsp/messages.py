@@ -13,6 +13,8 @@ from lsprotocol import types
 
 from deepseek_lsp.api import ApiError
 
+REQUEST_FAILED = -32803  # LSP RequestFailed: an API failure answered to the request that caused it
+
 MIN_INTERVAL_SECONDS = 60.0
 
 _KIND_TYPES = {

@@ -1,7 +1,8 @@
 """The language server object: settings from every source, the engine, and start-up handlers.
 
-Handlers for each feature live in their own module (`completion`, `actions`, `chat`) and are
-registered on a server made by `create_server`.
+Handlers live in feature modules (`lifecycle`, `completion`, `actions`, `chat`), each of which
+registers itself on a server; `app.create_server` makes one with all of them. This module imports
+none of them, so no two modules import each other.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from deepseek_lsp import __version__
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
-from deepseek_lsp.engine.metrics import MetricsServer
-from deepseek_lsp.engine.testfiles import uri_to_path
+from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.lsp.envelope import PARSE_ERROR, Rejected
 from deepseek_lsp.lsp.framing import Framer, FramingError
 from deepseek_lsp.lsp.messages import Notifier
+from deepseek_lsp.lsp.metrics import MetricsServer
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.lsp.strict import strict_converter
-from deepseek_lsp.settings import deepseek_section, load
+from deepseek_lsp.settings import load
 
 log = logging.getLogger(__name__)
 
@@ -207,69 +208,3 @@ class DeepSeekServer(LanguageServer):
 
 def _read1(pipe: BinaryIO) -> Any:
     return getattr(pipe, "read1", pipe.read)
-
-
-def _roots(params: types.InitializeParams) -> tuple[str, ...]:
-    uris = [f.uri for f in params.workspace_folders or []]
-    if params.root_uri:
-        uris.append(params.root_uri)
-    paths = [uri_to_path(u) for u in uris]
-    if params.root_path:
-        paths.append(params.root_path)
-    return tuple(dict.fromkeys(p for p in paths if p))
-
-
-def create_server(
-    env: Mapping[str, str], forced: Mapping[str, Any] | None = None
-) -> DeepSeekServer:
-    """A server with every feature registered."""
-    from deepseek_lsp.lsp import actions, chat, completion
-
-    server = DeepSeekServer(env, forced)
-
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: DeepSeekServer, params: types.InitializeParams) -> None:
-        """Read initializationOptions (same shape as the `deepseek` settings section)."""
-        options = params.initialization_options
-        ls.init_options = deepseek_section(options) if isinstance(options, Mapping) else None
-        ls.workspace_roots = _roots(params)
-        ls.apply_settings()
-
-    @server.feature(types.INITIALIZED)
-    async def initialized(ls: DeepSeekServer, params: types.InitializedParams) -> None:
-        """Pull the editor's configuration once the client is ready; get HTTP ready too."""
-        ls.client.warm_up()  # after the initialize answer, so start-up does not wait for it
-        await ls.pull_configuration()
-        await ls.serve_metrics()
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(
-        ls: DeepSeekServer, params: types.DidChangeConfigurationParams
-    ) -> None:
-        """Apply pushed settings at once, then re-pull in case the push was only a nudge."""
-        section = deepseek_section(params.settings)
-        if section:
-            ls.editor_config = section
-            ls.apply_settings()
-        await ls.pull_configuration()
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def did_change_workspace_folders(
-        ls: DeepSeekServer, params: types.DidChangeWorkspaceFoldersParams
-    ) -> None:
-        """Keep workspace roots current (relative paths in prompts, exclude globs)."""
-        removed = {uri_to_path(f.uri) for f in params.event.removed}
-        added = [uri_to_path(f.uri) for f in params.event.added]
-        kept = [r for r in ls.workspace_roots if r not in removed]
-        ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
-
-    @server.feature(types.SHUTDOWN)
-    async def shutdown(ls: DeepSeekServer, params: Any) -> None:
-        """Close the connection pool and the metrics endpoint."""
-        await ls.client.aclose()
-        await ls.metrics.close()
-
-    completion.register(server)
-    actions.register(server)
-    chat.register(server)
-    return server

@@ -1,6 +1,6 @@
 """Test and offline support: the fake DeepSeek API server and its scripting values.
 
-Names are imported lazily so ``python -m deepseek_lsp.testing.fake_api`` does not import the
+Names are imported lazily so ``python -m deepseek_lsp.testing.fake`` does not import the
 module twice (runpy warns when the package already imported it).
 """
 
@@ -10,14 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from deepseek_lsp.testing.fake_api import FakeDeepSeek
-    from deepseek_lsp.testing.fake_types import FakeConfig, FakeReply, RecordedRequest
+    from deepseek_lsp.testing.fake.server import FakeDeepSeek
+    from deepseek_lsp.testing.fake.types import FakeConfig, FakeReply, RecordedRequest
 
 _EXPORTS = {
-    "FakeDeepSeek": "deepseek_lsp.testing.fake_api",
-    "FakeConfig": "deepseek_lsp.testing.fake_types",
-    "FakeReply": "deepseek_lsp.testing.fake_types",
-    "RecordedRequest": "deepseek_lsp.testing.fake_types",
+    "FakeDeepSeek": "deepseek_lsp.testing.fake.server",
+    "FakeConfig": "deepseek_lsp.testing.fake.types",
+    "FakeReply": "deepseek_lsp.testing.fake.types",
+    "RecordedRequest": "deepseek_lsp.testing.fake.types",
 }
 __all__ = ["FakeConfig", "FakeDeepSeek", "FakeReply", "RecordedRequest"]
 

@@ -32,9 +32,9 @@ export function freePort() {
   });
 }
 
-/** Start `python -m deepseek_lsp.testing.fake_api --port 0`; resolves with { url, stop }. */
+/** Start `python -m deepseek_lsp.testing.fake --port 0`; resolves with { url, stop }. */
 export function startFake(python, logFile) {
-  const child = spawn(python, ['-m', 'deepseek_lsp.testing.fake_api', '--port', '0'], {
+  const child = spawn(python, ['-m', 'deepseek_lsp.testing.fake', '--port', '0'], {
     stdio: ['ignore', 'pipe', fs.openSync(logFile, 'a')],
     detached: true,
   });

@@ -1,0 +1,10 @@
+"""Inline completion: one keystroke's path from the document to a suggestion.
+
+`engine` runs it: `debounce` waits for a pause in typing, `schedule` keeps one request in flight
+per document, `cache` and `typed_ahead` answer without asking, `prompt` lays out the FIM prompt
+stable-first, and `postprocess` turns the model's text into what the editor should insert.
+"""
+
+from deepseek_lsp.engine.completion.engine import CompletionEngine, Suggestion, Trigger
+
+__all__ = ["CompletionEngine", "Suggestion", "Trigger"]

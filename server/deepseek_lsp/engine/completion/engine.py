@@ -1,0 +1,286 @@
+"""Inline completion, start to finish: what to ask, when, and what to show.
+
+The order of the stages is the product: cheap answers first (disabled, excluded, paused,
+typed-ahead, cache), then one debounced, superseding, shared upstream call whose stream is closed
+the moment nobody wants it, then postprocessing. Used by the language server and by
+`deepseek-lsp complete`, so both run exactly the same pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
+from deepseek_lsp.engine import privacy
+from deepseek_lsp.engine.completion import postprocess as post
+from deepseek_lsp.engine.completion import prompt as fim_prompt
+from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
+from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
+from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
+from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.usage import UsageCounters
+from deepseek_lsp.settings import Settings
+
+log = logging.getLogger(__name__)
+prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
+
+Trigger = Literal["invoked", "automatic"]
+Source = Literal["upstream", "cache", "typed_ahead"]
+
+# How much raw text around the cursor anchors a typed-ahead suggestion.
+ANCHOR_PREFIX_CHARS = 512
+ANCHOR_SUFFIX_CHARS = 128
+PROMPT_BUDGET_TOKENS = 1536
+SUFFIX_BUDGET_TOKENS = 384
+PAUSE_SECONDS = 60.0
+# After a keystroke cancels the request in flight, keep its stream open this long so the
+# next request can pick it up if the user typed what the answer is likely to start with.
+LINGER_SECONDS = 0.025
+JOIN_ANCHOR_CHARS = 256
+JOIN_MAX_TYPED = 64
+# An explicit request may wait out one short rate limit; an automatic one never waits.
+INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Text to insert at the cursor, and where it came from."""
+
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    """The upstream request running for a slot, and the text around the cursor it was made at."""
+
+    prefix: str
+    suffix: str
+    key: str
+    work: Callable[[], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A FIM request ready to go, with what postprocessing needs."""
+
+    ctx: fim_prompt.FimContext
+    request: FimRequest
+    key: str
+    redactions: int
+
+
+class CompletionEngine:
+    """One per server process; settings are swapped whole with `update_settings`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: DeepSeekClient,
+        *,
+        usage: UsageCounters | None = None,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.usage = usage or UsageCounters()
+        self._timer = timer
+        self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
+        self._typed_ahead = TypedAhead()
+        self._debounce = AdaptiveDebounce(timer=timer)
+        self._scheduler = Scheduler(linger=LINGER_SECONDS)
+        self._inflight: dict[tuple[str, str], _InFlight] = {}
+        self._paused_until = 0.0
+        self._latency: float | None = None
+
+    def update_settings(self, settings: Settings) -> None:
+        """Take new settings; the next request uses them. A change lifts an auth pause."""
+        if settings.cache != self.settings.cache:
+            self._cache.resize(settings.cache.max_entries, settings.cache.ttl_seconds)
+        self.settings = settings
+        self._paused_until = 0.0
+
+    def document_changed(self, uri: str) -> None:
+        """Record a keystroke, for the adaptive debounce."""
+        self._debounce.record_keystroke(uri)
+
+    def document_closed(self, uri: str) -> None:
+        """Drop per-document state."""
+        self._typed_ahead.forget(uri)
+        self._debounce.forget(uri)
+
+    def prepare(
+        self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
+    ) -> Prepared:
+        """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
+        s = self.settings
+        ctx = fim_prompt.build_fim_context(
+            doc,
+            pos,
+            budget_tokens=PROMPT_BUDGET_TOKENS,
+            suffix_tokens=SUFFIX_BUDGET_TOKENS,
+            workspace_relpath=workspace_relpath,
+        )
+        prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
+        if s.privacy.redact_secrets:
+            red_prompt, red_suffix = privacy.redact(prompt), privacy.redact(suffix)
+            prompt, suffix = red_prompt.text, red_suffix.text
+            redactions = red_prompt.count + red_suffix.count
+        request = FimRequest(
+            model=s.completion.model,
+            prompt=prompt,
+            suffix=suffix,
+            max_tokens=s.completion.max_tokens,
+            temperature=s.completion.temperature,
+            stop=post.stop_sequences(ctx),
+        )
+        key = cache_key(
+            request.model,
+            {"max_tokens": request.max_tokens, "t": request.temperature, "stop": request.stop},
+            prompt,
+            suffix,
+        )
+        return Prepared(ctx, request, key, redactions)
+
+    def is_excluded(self, path: str, workspace_roots: tuple[str, ...] = ()) -> bool:
+        """True for files that must never reach the API."""
+        return privacy.is_excluded(path, self.settings.privacy.exclude, workspace_roots)
+
+    async def complete(
+        self,
+        doc: Document,
+        pos: tuple[int, int],
+        trigger: Trigger,
+        *,
+        slot: str = "inline",
+        workspace_relpath: str | None = None,
+        workspace_roots: tuple[str, ...] = (),
+    ) -> Suggestion | None:
+        """The suggestion for `pos`, or None. Raises ApiError for the caller to report."""
+        s = self.settings
+        if not s.completion.enabled or self.is_excluded(doc.uri, workspace_roots):
+            return None
+        if trigger == "automatic" and self._timer() < self._paused_until:
+            return None
+        version = doc.version
+        raw_prefix = doc.prefix(pos, ANCHOR_PREFIX_CHARS)
+        raw_suffix = doc.suffix(pos, ANCHOR_SUFFIX_CHARS)
+        if "\0" in raw_prefix or "\0" in raw_suffix:
+            return None  # a binary file: nothing sensible to complete, nothing to send
+        prepared = self.prepare(doc, pos, workspace_relpath)
+        cached = self._cache.get(prepared.key)
+        if cached is not None:
+            self.usage.cache_hits += 1
+            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, cached)
+            return Suggestion(cached, "cache") if cached else None
+        rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
+        if rest:
+            self.usage.typed_ahead_hits += 1
+            return Suggestion(rest, "typed_ahead")
+        retry = INVOKED_RETRY if trigger == "invoked" else None
+        try:
+            joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
+            if joined is not None:
+                return joined if doc.version == version else None
+            delay = 0.0
+            if trigger == "automatic":
+                delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+            work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
+            text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+        except Superseded:
+            return None
+        except asyncio.CancelledError:
+            self.usage.cancelled += 1
+            raise
+        if doc.version != version:
+            return None  # the document moved on: never show a stale suggestion
+        return Suggestion(text, "upstream") if text else None
+
+    async def _join_inflight(
+        self, doc: Document, slot: str, prefix: str, suffix: str, key: str
+    ) -> Suggestion | None:
+        """Typed-ahead against the request still in flight: wait for it instead of re-asking.
+
+        When the user typed a few characters since that request was made, its answer probably
+        starts with them; waiting costs nothing upstream, a new request costs a whole prompt.
+        """
+        entry = self._inflight.get((doc.uri, slot))
+        if entry is None or entry.key == key or not self._scheduler.running(entry.key):
+            return None
+        anchor = entry.prefix[-JOIN_ANCHOR_CHARS:]
+        at = prefix.rfind(anchor)
+        typed = len(prefix) - at - len(anchor)
+        if at < 0 or not 0 < typed <= JOIN_MAX_TYPED or suffix != entry.suffix:
+            self._scheduler.drop(entry.key)  # not an extension: stop paying for it now
+            return None
+        try:
+            await self._scheduler.run((doc.uri, slot), entry.key, entry.work)
+        except ApiError:
+            return None  # reported to whoever made it; this request goes upstream itself
+        rest = self._typed_ahead.lookup(doc.uri, prefix, suffix)
+        if not rest:
+            return None
+        self.usage.typed_ahead_hits += 1
+        return Suggestion(rest, "typed_ahead")
+
+    def _work(
+        self,
+        uri: str,
+        slot: str,
+        prefix: str,
+        suffix: str,
+        prepared: Prepared,
+        retry: RetryPolicy | None,
+    ) -> Callable[[], Awaitable[str]]:
+        """The upstream call, remembered for typed-ahead even if its requester has gone."""
+
+        async def work() -> str:
+            self._inflight[(uri, slot)] = entry
+            try:
+                text = await self._fetch(prepared, retry)
+            finally:
+                if self._inflight.get((uri, slot)) is entry:
+                    del self._inflight[(uri, slot)]
+            if text:
+                self._typed_ahead.remember(uri, prefix, suffix, text)
+            return text
+
+        entry = _InFlight(prefix, suffix, prepared.key, work)
+        return work
+
+    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
+        """One upstream FIM call; the stream closes as soon as the answer is known."""
+        s = self.settings
+        if s.log_prompts:
+            prompt_log.info(
+                "FIM prompt:\n%s\n--- suffix:\n%s", prepared.request.prompt, prepared.request.suffix
+            )
+        self.usage.requests += 1
+        started = self._timer()
+        parts: list[str] = []
+        try:
+            async with self.client.stream_fim(
+                prepared.request, retry=retry, fallback_models=s.completion.fallback_models
+            ) as stream:
+                async for delta in stream:
+                    parts.append(delta.text)
+                    if not prepared.ctx.multiline and "\n" in delta.text:
+                        break  # single-line: the rest is not wanted, stop paying for it
+                usage = stream.usage
+        except ApiError as exc:
+            self.usage.errors += 1
+            if exc.kind in ("auth", "balance"):
+                self._paused_until = self._timer() + PAUSE_SECONDS
+            raise
+        self.usage.add_tokens(usage)
+        elapsed = self._timer() - started
+        self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
+        text = post.postprocess("".join(parts), prepared.ctx)
+        self._cache.put(prepared.key, text)
+        return text

@@ -1,0 +1,161 @@
+"""The FIM prompt for a cursor: exact cursor boundaries, stable-first layout, budgets, modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from deepseek_lsp.engine.completion.prompt import (
+    CHARS_PER_TOKEN,
+    PREFIX_LINE_QUANTUM,
+    Snippet,
+    build_fim_context,
+    is_multiline,
+)
+from deepseek_lsp.engine.document import Document, Position, split_lines
+from deepseek_lsp.engine.languages import language_for
+
+CURSOR = "║"
+
+
+def at_cursor(marked: str) -> tuple[str, Position]:
+    """The text without the marker, and the marker's (line, code-point column)."""
+    index = marked.index(CURSOR)
+    before = split_lines(marked[:index])
+    return marked.replace(CURSOR, "", 1), (len(before) - 1, len(before[-1].rstrip("\r\n")))
+
+
+def context_for(marked: str, uri: str = "file:///w/src/app.py", language_id: str = "python", **kw):
+    text, pos = at_cursor(marked)
+    return build_fim_context(Document(uri, text, 1, language_id), pos, **kw)
+
+
+def test_prompt_ends_at_the_cursor_and_suffix_starts_after_it() -> None:
+    marked = "caf\u00e9 = '\U0001f600'\r\ndef f(x):\r\n    return x +║ 1\r\n\r\nprint(f(2))\r\n"
+    ctx = context_for(marked)
+    before, after = marked.split(CURSOR)
+    assert ctx.prompt == before
+    assert ctx.suffix == after
+    assert ctx.eol == "\r\n"
+
+
+def test_header_comes_first_in_the_file_comment_syntax() -> None:
+    ctx = context_for("x = 1\n║", workspace_relpath="src/app.py")
+    assert ctx.prompt == "# Path: src/app.py\nx = 1\n"
+    js = context_for("let a;║", "file:///w/a.ts", "typescript", workspace_relpath="a.ts")
+    assert js.prompt.startswith("// Path: a.ts\n")
+    html = context_for("<p>║", "file:///w/i.html", "html", workspace_relpath="i.html")
+    assert html.prompt.startswith("<!-- Path: i.html -->\n")
+    assert context_for("x║", workspace_relpath=None).prompt == "x"
+
+
+def test_snippets_sit_between_header_and_document_in_given_order() -> None:
+    snippets = [Snippet("lib/a.py", "def a():\n    pass\n"), Snippet("lib/b.py", "B = 2")]
+    ctx = context_for("import a\n║", workspace_relpath="app.py", snippets=snippets)
+    assert ctx.prompt == (
+        "# Path: app.py\n"
+        "# Compare this snippet from lib/a.py:\n# def a():\n#     pass\n"
+        "# Compare this snippet from lib/b.py:\n# B = 2\n"
+        "import a\n"
+    )
+    assert ctx.local_prefix == "import a\n"
+
+
+def test_snippets_that_do_not_fit_are_left_out_but_the_document_stays() -> None:
+    big = Snippet("big.py", "x = 1\n" * 500)
+    small = Snippet("small.py", "y = 2")
+    ctx = context_for("z = 3\n║", snippets=[big, small], budget_tokens=100)
+    assert "big.py" not in ctx.prompt
+    assert "# Compare this snippet from small.py:\n# y = 2\n" in ctx.prompt
+    assert ctx.prompt.endswith("z = 3\n")
+
+
+def test_block_comment_languages_wrap_snippets() -> None:
+    ctx = context_for("a {║", "file:///w/s.css", "css", snippets=[Snippet("t.css", "/* x */ b {}")])
+    assert ctx.prompt == "/* Compare this snippet from t.css:\n/* x * / b {}\n*/\na {"
+
+
+def numbered(lines: int, cursor_line: int) -> str:
+    body = [f"line_{n:04d} = {n}\n" for n in range(lines)]
+    body[cursor_line] = body[cursor_line].replace(" = ", " = ║", 1)
+    return "".join(body)
+
+
+def test_window_start_is_quantised_and_whole_lines() -> None:
+    ctx = context_for(numbered(1000, 700), budget_tokens=400)
+    assert ctx.prefix_start_line % PREFIX_LINE_QUANTUM == 0
+    assert 0 < ctx.prefix_start_line < 700
+    assert ctx.prompt.startswith(f"line_{ctx.prefix_start_line:04d} = ")
+    assert len(ctx.prompt) <= 400 * CHARS_PER_TOKEN
+    assert ctx.prompt.endswith("line_0700 = ")
+
+
+def test_window_start_stays_put_while_typing_and_moving_down() -> None:
+    starts = set()
+    prompts = []
+    for cursor_line in range(700, 710):
+        ctx = context_for(numbered(1000, cursor_line), budget_tokens=400)
+        starts.add(ctx.prefix_start_line)
+        prompts.append(ctx.prompt)
+    assert len(starts) == 1
+    assert all(p.startswith(prompts[0][: len(prompts[0]) - 40]) for p in prompts)
+
+
+def test_one_huge_line_is_cut_at_the_budget() -> None:
+    ctx = context_for("a = [" + "1, " * 5000 + "║]", budget_tokens=100)
+    assert len(ctx.prompt) == 100 * CHARS_PER_TOKEN
+    assert ctx.prompt.endswith("1, ")
+    assert ctx.prefix_start_line == 0
+
+
+def test_suffix_window_takes_whole_lines_within_its_budget() -> None:
+    ctx = context_for("x = ║1\n" + "abcdefghi\n" * 100, suffix_tokens=10)
+    assert ctx.suffix == "1\n" + "abcdefghi\n" * 2  # 2 + 20 chars of the 30 allowed
+    assert context_for("x║ = 1", suffix_tokens=0).suffix == ""
+
+
+@pytest.mark.parametrize(
+    ("marked", "multiline"),
+    [
+        ("def f():║", True),
+        ("    ║", True),
+        ("║", True),
+        ("if (ok) {║}", True),
+        ("items.map((x) =>║", True),
+        ("foo(║)", True),
+        ("list.each do |x|║", True),
+        ("if x then║", True),
+        ("x = foo(║a)", False),
+        ("print('hi║')", False),
+        ("return x +║", False),
+        ("    retur║", False),
+        ("x = 1║", False),
+    ],
+)
+def test_single_or_multi_line(marked: str, multiline: bool) -> None:
+    before, after = marked.split(CURSOR)
+    assert is_multiline(before, after) is multiline
+    assert context_for(marked).multiline is multiline
+
+
+def test_indentation_and_line_end_are_exposed() -> None:
+    ctx = context_for("def f():\n    x = 1\n    y = x║  \n")
+    assert (ctx.indent, ctx.at_line_end, ctx.line_prefix) == ("    ", True, "    y = x")
+    assert ctx.cursor == (2, 9)
+    mid = context_for("\tcall(║x)")
+    assert (mid.indent, mid.at_line_end, mid.line_suffix) == ("\t", False, "x)")
+
+
+def test_indent_unit_follows_the_file() -> None:
+    assert context_for("if a:\n\tb\n\tif c:\n\t\td\n║").indent_unit == "\t"
+    assert context_for("if a:\n  b\n  if c:\n    d\n║").indent_unit == "  "
+    assert context_for("x = 1\n║").indent_unit == ""
+    assert context_for("package main\n║", "file:///w/m.go", "go").indent_unit == "\t"
+
+
+def test_language_is_guessed_from_the_extension_when_unspecific() -> None:
+    assert context_for("x║", "file:///w/main.go", "plaintext").language == "go"
+    assert language_for("file:///w/App.TSX", "").id == "typescriptreact"
+    assert language_for("file:///w/run.zsh", None).id == "shellscript"
+    assert language_for("file:///w/x.unknown", "plaintext").id == "plaintext"
+    assert language_for("file:///w/x.py", "bash").id == "shellscript"
+    assert language_for("untitled:Untitled-1", "plaintext").line_comment is None
