@@ -33,6 +33,7 @@ DID_SHOW_COMPLETION = "textDocument/didShowCompletion"
 DID_PARTIALLY_ACCEPT_COMPLETION = "textDocument/didPartiallyAcceptCompletion"
 CUSTOM_METHODS = (CHAT, USAGE, DID_SHOW_COMPLETION, DID_PARTIALLY_ACCEPT_COMPLETION)
 SERVER_NOT_INITIALIZED = -32002
+METHOD_NOT_FOUND = -32601
 
 
 @attrs.define
@@ -96,7 +97,7 @@ class DeepSeekProtocol(TrackedProtocol):
         if isinstance(data, Rejected):
             self.reject(data)
             return data.code != envelope.PARSE_ERROR
-        problem = envelope.check(data) or self._gate(data)
+        problem = envelope.check(data) or self._gate(data) or self._unknown(data)
         if problem is not None:
             if problem.code == envelope.INVALID_PARAMS and "id" not in data:
                 log.warning("notification %s dropped: %s", data.get("method"), problem.message)
@@ -113,6 +114,16 @@ class DeepSeekProtocol(TrackedProtocol):
             return
         error = {"code": problem.code, "message": problem.message}
         self._send_data({"jsonrpc": "2.0", "id": problem.id, "error": error})  # id null kept
+
+    def _unknown(self, data: dict[str, Any]) -> Rejected | None:
+        """-32601 for a method nobody serves (pygls: -32602 when such a request has no params)."""
+        method = data.get("method")
+        if method is None or method == types.CANCEL_REQUEST:
+            return None
+        if method in self.fm.features or method in self.fm.builtin_features:
+            return None
+        why = f"Method not found: {method}"
+        return Rejected(METHOD_NOT_FOUND, why, data.get("id"), answer="id" in data)
 
     def _gate(self, data: dict[str, Any]) -> Rejected | None:
         """The lifecycle: nothing before `initialize`, nothing after `shutdown` but `exit`."""
