@@ -22,6 +22,7 @@ READ_CHUNK = 1 << 20
 
 _LENGTH = re.compile(rb"content-length[ \t]*:", re.IGNORECASE)
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+_HEADER_NAME = b"content-length:"
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,9 @@ class Framer:
         match = _LENGTH.search(body, 1)
         if match is not None:
             self._buf[:0] = body[match.start() :]
+            return
+        lowered = body[-len(_HEADER_NAME) :].lower()  # the body may end inside the next header
+        for size in range(min(len(lowered), len(_HEADER_NAME) - 1), 0, -1):
+            if _HEADER_NAME.startswith(lowered[-size:]):
+                self._buf[:0] = body[-size:]
+                return

@@ -63,3 +63,11 @@ async def test_a_body_that_stops_arriving_is_given_up() -> None:
     framer = Framer(reader.read, stall_seconds=0.05)  # type: ignore[arg-type]
     frame = await asyncio.wait_for(framer.next(), 2)
     assert isinstance(frame, FramingError) and "only 1 arrived" in frame.message
+
+
+async def test_a_length_that_ends_inside_the_next_header_gives_it_back() -> None:
+    for extra in range(1, 20):
+        frames = await _frames(
+            b"Content-Length: %d\r\n\r\n" % (len(GOOD) + extra) + GOOD + _framed(GOOD)
+        )
+        assert frames[-1] == GOOD and len(frames) == 2, extra
