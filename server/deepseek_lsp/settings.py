@@ -17,7 +17,7 @@ from typing import Any, Literal
 from urllib.parse import urlparse
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
-DEFAULT_MODEL = "deepseek-v4-flash"
+DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "**/.env",
     "**/.env.*",

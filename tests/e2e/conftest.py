@@ -78,10 +78,17 @@ def make_client() -> LanguageClient:
     """pytest-lsp's client, but its `$/progress` handler raises on partial results: ours records."""
     client = LanguageClient(converter_factory=default_converter)
     for method, handler in DEFAULT_CLIENT_FEATURES.items():
-        if method != types.PROGRESS:
+        if method not in (types.PROGRESS, types.WORKSPACE_CONFIGURATION):
             client.feature(method)(handler)
     client.partial_results = {}  # type: ignore[attr-defined]
     client.applied_edits = []  # type: ignore[attr-defined]
+    client.configuration_answers = []  # type: ignore[attr-defined]
+
+    @client.feature(types.WORKSPACE_CONFIGURATION)
+    def configuration(ls: LanguageClient, params: types.ConfigurationParams) -> list[Any]:
+        answer = DEFAULT_CLIENT_FEATURES[types.WORKSPACE_CONFIGURATION](ls, params)
+        ls.configuration_answers.append(answer)  # type: ignore[attr-defined]
+        return answer
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(ls: LanguageClient, params: types.ApplyWorkspaceEditParams) -> Any:
@@ -105,6 +112,7 @@ async def lsp_session(
     env: dict[str, str] | None = None,
     root: Path | None = None,
     server_args: list[str] | None = None,
+    client_name: str | None = None,
     **caps: Any,
 ) -> AsyncIterator[LanguageClient]:
     """A started and initialized client talking to `deepseek-lsp --stdio`."""
@@ -126,6 +134,7 @@ async def lsp_session(
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(**caps),
+            client_info=types.ClientInfo(name=client_name) if client_name else None,
             initialization_options=init_options,
             root_uri=root_uri,
             workspace_folders=[types.WorkspaceFolder(uri=root_uri, name="ws")],

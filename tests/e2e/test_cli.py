@@ -62,7 +62,7 @@ def test_complete_sends_the_documented_body_and_prints_the_suggestion(fake, sour
     (request,) = fim(fake)
     body = request.body
     assert request.headers.get("authorization") == f"Bearer {API_KEY}"
-    assert body["model"] == "deepseek-v4-flash"
+    assert body["model"] == "deepseek-flash"
     assert body["prompt"].endswith("def area(r):\n    return ")
     assert body["suffix"] == "\n\n\nprint(area(2))\n"
     assert body["stream"] is True

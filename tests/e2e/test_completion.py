@@ -42,7 +42,7 @@ async def test_invoked_suggestion_is_shown_with_range_and_exact_split(fake):
         assert item_range.start == item_range.end == types.Position(3, 11)
         (request,) = fim_requests(fake)
         body = request.body
-        assert body["model"] == "deepseek-v4-flash"
+        assert body["model"] == "deepseek-flash"
         assert body["prompt"].endswith("def add(a, b):\n    return ")
         assert body["suffix"].startswith("\n\nprint(add(1, 2))")
         assert body["stream"] is True
@@ -148,7 +148,7 @@ SECRETS = {
     "stripe": 'STRIPE = "sk_live_51HqLyjWDarjtT1zdp7dcXYZabc123"',
     "jwt": 'auth = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"',  # noqa: E501
     "url": 'DB = "postgres://admin:Sup3rS3cretPw@db.internal:5432/app"',
-    "assign": 'password = "correct-horse-battery-staple"',
+    "assign": 'password = "Tr0ub4dor&3-x9"',  # a word or phrase would be kept as code
     "pem": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END RSA PRIVATE KEY-----",  # noqa: E501
 }
 SECRET_VALUES = {
@@ -159,7 +159,7 @@ SECRET_VALUES = {
     "stripe": "sk_live_51HqLyjWDarjtT1zdp7dcXYZabc123",
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0",
     "url": "Sup3rS3cretPw",
-    "assign": "correct-horse-battery-staple",
+    "assign": "Tr0ub4dor&3-x9",
     "pem": "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo",
 }
 
@@ -208,7 +208,7 @@ async def test_configuration_change_switches_model_live(fake):
         type_text(client, URI, 2, 3, 11, "a")
         await client.text_document_inline_completion_async(inline_params(URI, 3, 12))
         models = [r.body["model"] for r in fim_requests(fake)]
-        assert models == ["deepseek-v4-flash", "deepseek-v4-pro"]
+        assert models == ["deepseek-flash", "deepseek-v4-pro"]
 
 
 async def test_invalid_setting_is_reported_and_default_kept(fake):

@@ -1,8 +1,9 @@
-"""Emacs 28 with eglot (Debian's emacs-nox + elpa-eglot) in batch mode against deepseek-lsp.
+"""Emacs 28 with eglot and with lsp-mode (Debian's emacs-nox, elpa-eglot, elpa-lsp-mode) in batch.
 
-The documented configuration (``tests/editors/emacs/deepseek-eglot.el``, quoted verbatim by
-``docs/editors.md``) must start the server and get a completion from the fake DeepSeek server.
-``scripts/setup-editors.sh`` installs Emacs; without it the test skips (fails under ``CI``).
+The documented configurations (``tests/editors/emacs/deepseek-eglot.el`` and
+``deepseek-lsp-mode.el``, quoted verbatim by ``docs/editors.md``) must start the server, get a
+completion from the fake DeepSeek server and apply a code action. ``scripts/setup-editors.sh``
+installs Emacs and both clients; without them the tests skip (fail under ``CI``).
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ ELPA = Path("/usr/share/emacs/site-lisp/elpa")
 pytestmark = [pytest.mark.timeout(120)]
 
 
-def _require_emacs() -> str:
+def _require_emacs(package: str = "eglot") -> str:
     emacs = shutil.which("emacs")
-    if emacs is None or not any(ELPA.glob("eglot-*")):
-        message = "emacs with eglot not installed: run scripts/setup-editors.sh"
+    if emacs is None or not any(ELPA.glob(f"{package}-*")):
+        message = f"emacs with {package} not installed: run scripts/setup-editors.sh"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -47,10 +48,20 @@ def fake() -> Iterator[FakeDeepSeek]:
 
 
 def run_emacs(
-    tmp_path: Path, fake: FakeDeepSeek, text: str, line: int, **scenario: str
+    tmp_path: Path,
+    fake: FakeDeepSeek,
+    text: str,
+    line: int,
+    *,
+    client: str = "eglot",
+    **scenario: str,
 ) -> dict[str, Any]:
-    """Open a file holding `text` in batch Emacs with the documented config; the results."""
-    emacs = _require_emacs()
+    """Open a file holding `text` in batch Emacs with a documented config; the results."""
+    emacs = _require_emacs(client)
+    config, driver = {
+        "eglot": ("deepseek-eglot.el", "run.el"),
+        "lsp-mode": ("deepseek-lsp-mode.el", "run-lsp-mode.el"),
+    }[client]
     project = tmp_path / "project"
     (project / ".git").mkdir(parents=True)
     path = project / "calc.py"
@@ -70,10 +81,12 @@ def run_emacs(
     command = [
         emacs,
         "--batch",  # no init file, but Debian's site-start (which puts elpa-eglot on the path)
+        "-f",
+        "package-activate-all",  # the autoloads an interactive Emacs loads at start-up
         "-l",
-        str(EMACS_DIR / "deepseek-eglot.el"),
+        str(EMACS_DIR / config),
         "-l",
-        str(EMACS_DIR / "run.el"),
+        str(EMACS_DIR / driver),
     ]
     proc = subprocess.run(
         command,
@@ -116,6 +129,35 @@ def test_eglot_code_action_runs_as_a_command_and_edits(tmp_path: Path, fake: Fak
     assert lines[-1] == "    return a + b"
 
 
-def test_docs_quote_the_eglot_config():
-    body = (EMACS_DIR / "deepseek-eglot.el").read_text(encoding="utf-8").strip()
-    assert body in DOC.read_text(encoding="utf-8"), "docs/editors.md must quote deepseek-eglot.el"
+def test_lsp_mode_config_starts_the_server_and_completes(tmp_path: Path, fake: FakeDeepSeek):
+    fake.script(FakeReply(text="a + b", endpoint="fim"))
+    text = "def add(a, b):\n    return \n\n\nprint(add(1, 2))\n"
+    got = run_emacs(tmp_path, fake, text, line=2, client="lsp-mode")
+    assert got["servers"] == ["deepseek-lsp"], got
+    assert any("a + b" in c for c in got["candidates"]), got
+    assert "def add(a, b):\n    return a + b\n" in got["text"], got["text"]
+
+
+def test_lsp_mode_code_action_adds_a_docstring(tmp_path: Path, fake: FakeDeepSeek):
+    fake.script(FakeReply(text="Add two numbers.", endpoint="chat"))
+    text = "def add(a, b):\n    return a + b\n"
+    got = run_emacs(
+        tmp_path,
+        fake,
+        text,
+        line=1,
+        client="lsp-mode",
+        scenario="action",
+        action="DeepSeek: add a docstring",
+    )
+    assert "DeepSeek: add a docstring" in got["titles"], got
+    lines = got["text"].splitlines()
+    assert lines[0] == "def add(a, b):"
+    assert "Add two numbers." in lines[1], lines
+    assert lines[-1] == "    return a + b"
+
+
+@pytest.mark.parametrize("name", ["deepseek-eglot.el", "deepseek-lsp-mode.el"])
+def test_docs_quote_the_emacs_configs(name: str):
+    body = (EMACS_DIR / name).read_text(encoding="utf-8").strip()
+    assert body in DOC.read_text(encoding="utf-8"), f"docs/editors.md must quote {name}"

@@ -4,7 +4,7 @@ from deepseek_lsp import settings as s
 def test_defaults_match_protocol_table():
     st = s.Settings()
     assert st.base_url == "https://api.deepseek.com"
-    assert st.completion.model == "deepseek-v4-flash"
+    assert st.completion.model == "deepseek-flash"
     assert st.completion.debounce_ms == "auto"
     assert st.completion.max_tokens == 128
     assert st.chat.max_tokens == 4096

@@ -201,7 +201,11 @@ class DeepSeekClient:
                     if response.status_code >= 400:
                         await response.aread()
                         raise error_for_status(
-                            response.status_code, response.text, response.headers, url=url
+                            response.status_code,
+                            response.text,
+                            response.headers,
+                            url=url,
+                            model=body.get("model"),
                         )
                     yield response
                 finally:

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import httpx
 import httpx_sse
 
+SUGGESTED_MODEL = "deepseek-flash"  # named in model-unavailable messages
 KEY_HINT = "Set a valid key in DEEPSEEK_API_KEY or the deepseek.apiKey setting."
 _DETAIL_LIMIT = 200
 _MODEL_CODES = frozenset({"model_not_found", "invalid_model", "model_not_exist"})
@@ -84,9 +85,16 @@ class InvalidRequestError(ApiError):
 
 
 class ModelUnavailableError(ApiError):
-    """The configured model does not exist or is not offered."""
+    """The configured model does not exist or is not offered; `model` names it when known."""
 
     kind = "model_unavailable"
+
+    def __init__(
+        self, message: str, *, model: str | None = None, detail: str = "", status: int | None = None
+    ) -> None:
+        super().__init__(message, status=status)
+        self.model = model
+        self.detail = detail
 
 
 class RateLimitedError(ApiError):
@@ -129,19 +137,25 @@ def error_for_status(
     headers: Mapping[str, str] | None = None,
     *,
     url: str = "",
+    model: str | None = None,
 ) -> ApiError:
-    """The typed error for an HTTP status and body, or for an in-stream error (`status=None`)."""
+    """The typed error for an HTTP status and body, or for an in-stream error (`status=None`).
+
+    `model` is the model the request asked for, named in a model-unavailable message.
+    """
     error = _error_object(body)
     detail = _detail(error, body)
     code = str(error.get("code") or "")
     if status is None:
         status = _status_from_error(error)
     if status in (400, 404, 422, None) and (code in _MODEL_CODES or _MODEL_MISSING.search(detail)):
+        named = f'the model "{model}"' if model else "the configured model"
         return ModelUnavailableError(
-            f"DeepSeek does not offer the configured model ({detail}). Set"
-            " deepseek.completion.model or deepseek.chat.model to an available model,"
-            " such as deepseek-v4-flash.",
+            f"DeepSeek does not offer {named} ({detail}). Set deepseek.completion.model or"
+            f" deepseek.chat.model to an available model, such as {SUGGESTED_MODEL}.",
             status=status,
+            model=model,
+            detail=detail,
         )
     if status in (401, 403):
         sentence = "rejected the API key" if status == 401 else f"refused access ({detail})"

@@ -220,7 +220,7 @@ class Stream:
         except ValueError:
             payload = None
         if isinstance(payload, dict) and "error" in payload:
-            return error_for_status(None, payload)
+            return error_for_status(None, payload, model=self.model)
         return _malformed("expected an event stream, got a JSON document")
 
     def _absorb(self, data: str) -> Delta | None:
@@ -232,7 +232,7 @@ class Stream:
         if not isinstance(chunk, dict):
             raise _malformed("a chunk is not a JSON object")
         if "error" in chunk:
-            raise error_for_status(None, chunk)
+            raise error_for_status(None, chunk, model=self.model)
         if isinstance(chunk.get("usage"), dict):
             self.usage = Usage.from_json(chunk["usage"])
         choices = chunk.get("choices") or []

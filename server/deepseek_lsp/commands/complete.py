@@ -121,6 +121,11 @@ async def _complete(
             f"(cache hit {u.prompt_cache_hit_tokens}, miss {u.prompt_cache_miss_tokens}), "
             f"completion {u.completion_tokens}"
             + ("" if suggestion else "; no suggestion for this position")
+            + (
+                f"; replaces the {suggestion.replace} character(s) after the cursor"
+                if suggestion and suggestion.replace
+                else ""
+            )
         )
         return 0
     finally:

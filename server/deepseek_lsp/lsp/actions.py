@@ -23,7 +23,7 @@ from deepseek_lsp.engine.actions import ActionKind, ActionResult
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.lsp.convert import diagnostics_of, selection_of
 from deepseek_lsp.lsp.edits import workspace_edit
-from deepseek_lsp.lsp.messages import REQUEST_FAILED
+from deepseek_lsp.lsp.messages import REQUEST_FAILED, error_text
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 log = logging.getLogger(__name__)
@@ -97,8 +97,8 @@ async def run(
             workspace_roots=ls.workspace_roots,
         )
     except ApiError as exc:
-        ls.notifier.api_error(exc)
-        raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None
+        ls.notifier.api_error(exc, setting="chat.model")
+        raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
 
 
 async def apply(ls: DeepSeekServer, title: str, result: ActionResult, uri: str) -> dict[str, Any]:
@@ -262,8 +262,8 @@ def register(server: DeepSeekServer) -> None:
                 workspace_roots=ls.workspace_roots,
             )
         except ApiError as exc:
-            ls.notifier.api_error(exc)
-            raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None
+            ls.notifier.api_error(exc, setting="chat.model")
+            raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
         outcome = await apply(ls, BATCH_TITLE, result, doc.uri)
         if result.text and result.edits:
             ls.notifier.info(f"DeepSeek: {result.text}")

@@ -13,13 +13,13 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
-from deepseek_lsp.api import ApiError
+from deepseek_lsp.api import ApiError, ModelUnavailableError
 from deepseek_lsp.engine import chat as engine
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.usage import camel_case
 from deepseek_lsp.lsp import protocol
 from deepseek_lsp.lsp.convert import selection_of
-from deepseek_lsp.lsp.messages import REQUEST_FAILED
+from deepseek_lsp.lsp.messages import REQUEST_FAILED, error_text
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 
@@ -93,7 +93,9 @@ def register(server: DeepSeekServer) -> None:
             )
         except ApiError as exc:
             ls.engine.usage.errors += 1
-            raise JsonRpcException(exc.message, code=REQUEST_FAILED) from None
+            if isinstance(exc, ModelUnavailableError):  # other failures show in the chat panel
+                ls.notifier.api_error(exc, setting="chat.model")
+            raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
         ls.engine.usage.add_tokens(result.usage)
         answer: dict[str, Any] = {"text": result.text}
         if result.reasoning:

@@ -17,6 +17,7 @@ from deepseek_lsp.engine.completion import Suggestion, Trigger
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.lsp import protocol
 from deepseek_lsp.lsp.server import DeepSeekServer
+from deepseek_lsp.lsp.vim_completion import vim_completion_item
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ async def suggest(
         )
     except ApiError as exc:
         log.warning("completion failed: %s", exc.message)
-        ls.notifier.api_error(exc)
+        ls.notifier.api_error(exc, setting="completion.model")
         return None
 
 
@@ -66,7 +67,7 @@ def register(server: DeepSeekServer) -> None:
             return types.InlineCompletionList(items=[])
         item = types.InlineCompletionItem(
             insert_text=suggestion.text,
-            range=types.Range(client_pos, client_pos),
+            range=types.Range(client_pos, replaced_end(doc, pos, suggestion.replace)),
             command=types.Command(
                 title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=[suggestion.source]
             ),
@@ -88,12 +89,21 @@ def register(server: DeepSeekServer) -> None:
         suggestion = await suggest(ls, doc, pos, trigger, "completion")
         if suggestion is None:
             return types.CompletionList(is_incomplete=True, items=[])
+        if ls.vim_client is not None:
+            vim_item = vim_completion_item(ls.vim_client, doc, pos, suggestion.text)
+            return types.CompletionList(is_incomplete=True, items=[vim_item] if vim_item else [])
         item_caps = "text_document.completion.completion_item"
         snippets = ls.client_supports(f"{item_caps}.snippet_support")
         formats = ls.client_capability(f"{item_caps}.documentation_format") or []
         markdown = types.MarkupKind.Markdown in formats
         item = completion_item(
-            doc, pos, client_pos, suggestion.text, snippets=snippets, markdown=markdown
+            doc,
+            pos,
+            client_pos,
+            suggestion.text,
+            snippets=snippets,
+            markdown=markdown,
+            replace=suggestion.replace,
         )
         return types.CompletionList(is_incomplete=True, items=[item])
 
@@ -128,6 +138,17 @@ def register(server: DeepSeekServer) -> None:
         ls.engine.usage.accepted += 1
 
 
+def replaced_end(doc: Document, pos: tuple[int, int], replace: int) -> types.Position:
+    """Where an item's range ends, in the client's encoding.
+
+    After the `replace` code points right of the cursor that the suggestion writes itself
+    (auto-closed quotes and brackets), so the editor replaces them instead of keeping two.
+    """
+    line, column = pos
+    end = min(column + max(replace, 0), len(doc.line(line)))
+    return types.Position(line, doc.to_client_character(line, end))
+
+
 def escape_snippet(text: str) -> str:
     """Plain text as snippet syntax (no tab stops, no variables)."""
     return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
@@ -153,6 +174,7 @@ def completion_item(
     *,
     snippets: bool = False,
     markdown: bool = False,
+    replace: int = 0,
 ) -> types.CompletionItem:
     """An item that replaces the word before the cursor, so clients' filtering keeps it.
 
@@ -187,7 +209,9 @@ def completion_item(
         insert_text_format=types.InsertTextFormat.Snippet
         if snippets
         else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=types.Range(start, client_pos), new_text=new_text),
+        text_edit=types.TextEdit(
+            range=types.Range(start, replaced_end(doc, pos, replace)), new_text=new_text
+        ),
         command=types.Command(
             title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=["completion"]
         ),

@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.lsp.server import DeepSeekServer
+from deepseek_lsp.lsp.vim_completion import detect_vim_client
 from deepseek_lsp.settings import deepseek_section
 
 
@@ -31,6 +32,7 @@ def register(server: DeepSeekServer) -> None:
         options = params.initialization_options
         ls.init_options = deepseek_section(options) if isinstance(options, Mapping) else None
         ls.workspace_roots = _roots(params)
+        ls.vim_client = detect_vim_client(params)
         ls.apply_settings()
 
     @server.feature(types.INITIALIZED)

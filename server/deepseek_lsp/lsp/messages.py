@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
-from deepseek_lsp.api import ApiError
+from deepseek_lsp.api import ApiError, ModelUnavailableError
+from deepseek_lsp.api.errors import SUGGESTED_MODEL
 
 REQUEST_FAILED = -32803  # LSP RequestFailed: an API failure answered to the request that caused it
 
@@ -25,6 +26,7 @@ _KIND_TYPES = {
     "rate_limited": types.MessageType.Warning,
     "server": types.MessageType.Warning,
     "settings": types.MessageType.Warning,
+    "model_unavailable": types.MessageType.Error,
 }
 
 
@@ -47,14 +49,32 @@ class Notifier:
         if not force and last is not None and now - last < MIN_INTERVAL_SECONDS:
             return False
         self._last[kind] = now
-        message_type = _KIND_TYPES.get(kind, types.MessageType.Warning)
+        message_type = _KIND_TYPES.get(kind.split(":")[0], types.MessageType.Warning)
         self._send(types.ShowMessageParams(type=message_type, message=f"DeepSeek: {message}"))
         return True
 
-    def api_error(self, exc: ApiError) -> bool:
-        """Tell the user what to do about a failed API call."""
+    def api_error(self, exc: ApiError, setting: str | None = None) -> bool:
+        """Tell the user what to do about a failed API call made for `setting`'s model.
+
+        A missing model is told once a minute per setting (``completion.model``,
+        ``chat.model``), naming that setting and the model, since only the user can fix it.
+        """
+        if isinstance(exc, ModelUnavailableError) and setting:
+            return self.show(f"{exc.kind}:{setting}", error_text(exc, setting))
         return self.show(exc.kind, exc.message)
 
     def info(self, message: str) -> None:
         """Prose for the user (explain results in clients that drop command results)."""
         self._send(types.ShowMessageParams(type=types.MessageType.Info, message=message))
+
+
+def error_text(exc: ApiError, setting: str | None = None) -> str:
+    """The sentence for a failed call; a missing model names `setting` (``chat.model``)."""
+    if not isinstance(exc, ModelUnavailableError) or not setting:
+        return exc.message
+    named = f'the model "{exc.model}"' if exc.model else "the configured model"
+    said = f" ({exc.detail})" if exc.detail else ""
+    return (
+        f"DeepSeek does not offer {named}{said}. Change the deepseek.{setting} setting to an"
+        f" available model, such as {SUGGESTED_MODEL}."
+    )

@@ -31,6 +31,7 @@ from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.metrics import MetricsServer
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.lsp.strict import strict_converter
+from deepseek_lsp.lsp.vim_completion import VimClient
 from deepseek_lsp.settings import load
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class DeepSeekServer(LanguageServer):
         self.init_options: Mapping[str, Any] | None = None
         self.editor_config: Mapping[str, Any] | None = None
         self.workspace_roots: tuple[str, ...] = ()
+        self.vim_client: VimClient | None = None  # ALE and vim-lsp get items Vim can insert
         self.settings, _ = load(self.env, forced)
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
         self.engine = CompletionEngine(self.settings, self.client)
@@ -149,7 +151,8 @@ class DeepSeekServer(LanguageServer):
         except Exception as exc:  # a client that cannot answer keeps the settings we have
             log.warning("workspace/configuration failed: %s", exc)
             return
-        section = result[0] if isinstance(result, list) and result else None
+        # pygls 2.1 hands the answer over as a tuple, not a list.
+        section = result[0] if isinstance(result, (list, tuple)) and result else None
         if isinstance(section, Mapping) and section:
             self.editor_config = section
             self.apply_settings()

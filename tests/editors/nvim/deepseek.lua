@@ -13,8 +13,8 @@ vim.lsp.config('deepseek', {
   root_markers = { '.git' },
   settings = {
     deepseek = {
-      completion = { model = 'deepseek-v4-flash', maxTokens = 128 },
-      chat = { model = 'deepseek-v4-flash' },
+      completion = { model = 'deepseek-flash', maxTokens = 128 },
+      chat = { model = 'deepseek-flash' },
     },
   },
   handlers = {

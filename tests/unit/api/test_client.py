@@ -44,11 +44,11 @@ async def test_models_lists_ids():
     def handler(request):
         assert str(request.url) == f"{BASE}/v1/models"
         assert request.headers["authorization"] == "Bearer sk-test"
-        data = [{"id": "deepseek-v4-flash", "object": "model"}, {"id": "deepseek-v4-pro"}, {}]
+        data = [{"id": "deepseek-flash", "object": "model"}, {"id": "deepseek-v4-pro"}, {}]
         return httpx.Response(200, json={"object": "list", "data": data})
 
     assert await client_for(handler, f"{BASE}/v1/").models() == [
-        "deepseek-v4-flash",
+        "deepseek-flash",
         "deepseek-v4-pro",
     ]
 

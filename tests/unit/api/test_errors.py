@@ -74,6 +74,13 @@ def test_model_unavailable_detection(status, text):
     assert isinstance(error_for_status(status, text, {}), ModelUnavailableError)
 
 
+def test_model_unavailable_names_the_requested_model_and_a_current_one():
+    error = error_for_status(400, body("Model Not Exist"), {}, model="deepseek-chat")
+    assert isinstance(error, ModelUnavailableError)
+    assert (error.model, error.detail) == ("deepseek-chat", "Model Not Exist")
+    assert '"deepseek-chat"' in error.message and "deepseek-flash" in error.message
+
+
 def test_context_length_error_is_not_mistaken_for_missing_model():
     text = body("This model's maximum context length is 65536 tokens. You requested 70000.")
     assert type(error_for_status(400, text, {})) is InvalidRequestError

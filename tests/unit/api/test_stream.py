@@ -20,7 +20,7 @@ from deepseek_lsp.api import (
 )
 
 BASE = "http://127.0.0.1:8765"
-FIM = FimRequest(model="deepseek-v4-flash", prompt="def add(a, b):\n    ", suffix="\n")
+FIM = FimRequest(model="deepseek-flash", prompt="def add(a, b):\n    ", suffix="\n")
 CHAT = ChatRequest(model="deepseek-v4-pro", messages=({"role": "user", "content": "hi"},))
 USAGE = {
     "prompt_tokens": 10,
@@ -141,7 +141,7 @@ async def test_fim_text_keepalives_empty_first_chunk_and_usage_on_last_chunk():
     assert deltas == [Delta("return"), Delta(" a + b")]
     assert stream.finish_reason == "stop"
     assert stream.usage == Usage(10, 3, 8, 2, 1)
-    assert stream.model == "deepseek-v4-flash"
+    assert stream.model == "deepseek-flash"
 
 
 async def test_usage_in_extra_chunk_with_empty_choices():

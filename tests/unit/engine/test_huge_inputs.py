@@ -33,3 +33,11 @@ def test_a_prompt_on_a_huge_line_is_bounded(huge: Document) -> None:
     assert (time.perf_counter() - started) / 20 < 0.01  # each used to copy the 50 MB line
     assert context.prompt.endswith(LINE * 3) and context.suffix.startswith(LINE)
     assert len(context.line_prefix) <= 16_384 and len(context.line_suffix) <= 16_384
+
+
+def test_a_prompt_at_the_end_of_a_huge_line_is_bounded(huge: Document) -> None:
+    end = (0, len(huge.line(0)))
+    started = time.perf_counter()
+    context = build_fim_context(huge, end)
+    assert time.perf_counter() - started < 0.05  # the multi-line check reads a window, too
+    assert context.prompt.endswith(LINE.rstrip() + " ") or context.prompt.endswith(LINE)

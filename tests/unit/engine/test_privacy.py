@@ -114,7 +114,7 @@ SECRETS: list[tuple[str, str, str]] = [
     ),
     ("gcp-api-key", "const key = 'AIza" + "SyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW';", "SyA1b2C3"),
     (
-        "gcp-private-key",
+        "private-key",
         '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv'
         + B64
         + '\\n-----END PRIVATE KEY-----\\n"}',
@@ -138,7 +138,8 @@ SECRETS: list[tuple[str, str, str]] = [
     ),
     (
         "discord-bot-token",
-        "client.run('MTA" + "xNzM0MjY0NjQ2OTU3OTQwMg.GkZx1a.AbCdEfGhIjKlMnOpQrStUvWxYz0123456')",
+        "import discord\nclient.run('MTA"
+        + "xNzM0MjY0NjQ2OTU3OTQwMg.GkZx1a.AbCdEfGhIjKlMnOpQrStUvWxYz0123456')",
         "GkZx1a",
     ),
     (
@@ -178,17 +179,16 @@ SECRETS: list[tuple[str, str, str]] = [
     ),
     ("bearer-token", 'headers = {"Authorization": "Bearer ' + B64 + '"}', B64),
     ("url-password", "DATABASE_URL=postgres://app:S3cr3t%21pw@db.internal:5432/app", "S3cr3t"),
-    ("password", 'password = "correct horse battery staple"', "correct horse"),
     ("password", "DB_PASS=hunter2", "hunter2"),
     ("password", "  password: 'hunter2'", "hunter2"),
     ("password", "spring.datasource.password=hunter2", "hunter2"),
     ("password", 'const userPassword = "hunter2";', "hunter2"),
-    ("password", "password: changeme", "changeme"),
-    ("secret", '{"api_key": "abc123def456"}', "abc123def456"),
+    ("password", "password: Tr0ub4dor&3", "Tr0ub4dor&3"),
+    ("secret", '{"api_key": "a81c3f9e2d7b"}', "a81c3f9e2d7b"),
     ("secret", "CLIENT_SECRET: 'x9y8z7w6'", "x9y8z7w6"),
     ("secret", 'os.environ["API_TOKEN"] = "t0k3n-value"', "t0k3n-value"),
-    ("secret", "export SECRET_KEY='django-insecure-abc'", "django-insecure"),
-    ("secret", 'token := "abc-def-ghi"', "abc-def-ghi"),
+    ("secret", "export SECRET_KEY='django-insecure-" + B64[:40] + "'", B64[:40]),
+    ("secret", 'token := "' + HEX32 + '"', HEX32),
 ]
 
 
@@ -202,7 +202,7 @@ def test_each_credential_kind_is_redacted(kind: str, text: str, secret: str) -> 
 
 
 def test_url_password_keeps_user_and_host() -> None:
-    result = redact("redis://default:pa55word@cache.local:6379/0")
+    result = redact("redis://default:k9Vx2mQ7@cache.local:6379/0")
     assert result.text == f"redis://default:{placeholder('url-password')}@cache.local:6379/0"
 
 
@@ -228,7 +228,7 @@ def test_same_secret_always_gives_same_text_and_redaction_is_idempotent() -> Non
 
 
 def test_counts_each_secret_and_lists_kinds_once() -> None:
-    text = "p1 = 'ghp_" + ALNUM36 + "'\np2 = 'ghp_" + ALNUM36[::-1] + "'\nDB_PASS=x1\n"
+    text = "p1 = 'ghp_" + ALNUM36 + "'\np2 = 'ghp_" + ALNUM36[::-1] + "'\nDB_PASS=k9x!2q\n"
     result = redact(text)
     assert result.count == 3
     assert result.kinds == ("github-token", "password")
@@ -263,12 +263,43 @@ def test_counts_each_secret_and_lists_kinds_once() -> None:
         "for key, value in items.items():",
         "sk-learn is a typo for sklearn",
         "SK = 5",
+        # the issue's examples: options and expressions, not credentials
+        "xhr.withCredentials = 'same-origin'",
+        "  credentials: isCredentialsSupported ? 'include' : undefined,",
+        "fetch(url, { credentials: 'include' })",
+        # common words, phrases and placeholders
+        'password = "correct horse battery staple"',
+        "password: changeme",
+        'api_key = "<your-key>"',
+        'API_KEY = "your-api-key-here"',
+        "apiKey: process.env.API_KEY,",
+        "password: process.env.DB_PASSWORD",
+        "token = os.environ['TOKEN']",
+        'password = "password123"',
+        'secret = "P@ssw0rd"',
+        'token: "ACCESS_TOKEN"',
+        "PWD=/home/ada/project",
+        "contextToken = parent2;",
+        "username=auth[0], password=auth[1]",
+        'print(f"password={password!r}")',
+        "Basic Q0xJRU5UX0lEOkNMSUVOVF9TRUNSRVQ=",  # base64 of CLIENT_ID:CLIENT_SECRET
+        "postgres://user:password@localhost/db",
+        "AKIAIOSFODNN7EXAMPLE",
+        'Token: "#d8dee9",',
     ],
 )
 def test_non_secrets_are_left_alone(text: str) -> None:
     result = redact(text)
     assert result.text == text
     assert result.count == 0
+
+
+def test_redacted_lines_are_cached_and_give_the_same_result() -> None:
+    text = "import os\npassword = 'k9x!2qZ7'\nprint(1)\n"
+    first = redact(text)
+    typed = redact(text + "x")
+    assert first.count == typed.count == 1
+    assert typed.text == first.text + "x"
 
 
 def test_ordinary_code_is_untouched() -> None:

@@ -19,7 +19,7 @@ from deepseek_lsp.testing import FakeDeepSeek, FakeReply
 from deepseek_lsp.testing.fake.text import chat_text, fim_text
 
 KEY = {"Authorization": "Bearer sk-test"}
-FIM = {"model": "deepseek-v4-flash", "prompt": "def fib(n):", "suffix": "\n"}
+FIM = {"model": "deepseek-flash", "prompt": "def fib(n):", "suffix": "\n"}
 CHAT = {"model": "deepseek-v4-pro", "messages": [{"role": "user", "content": "Explain this"}]}
 ERROR_KEYS = {"message", "type", "param", "code"}
 
@@ -162,7 +162,7 @@ def test_paths_with_v1_and_wrong_beta(client: httpx.Client) -> None:
 def test_models_and_balance(client: httpx.Client) -> None:
     models = client.get("/models").json()
     assert models["object"] == "list"
-    assert {"id": "deepseek-v4-flash", "object": "model", "owned_by": "deepseek"} in models["data"]
+    assert {"id": "deepseek-flash", "object": "model", "owned_by": "deepseek"} in models["data"]
     balance = client.get("/v1/user/balance").json()
     assert balance["is_available"] is True
     assert balance["balance_infos"][0]["total_balance"] == "10.00"
@@ -216,6 +216,20 @@ def test_model_unavailable() -> None:
         fake.script(FakeReply(model_unavailable=True))
         assert c.post("/chat/completions", json=CHAT).status_code == 400
         assert c.post("/chat/completions", json=CHAT).status_code == 200
+        fake.script(FakeReply(model_unavailable=True, status=422))
+        unknown = c.post("/beta/completions", json=FIM)
+        assert (unknown.status_code, unknown.json()["error"]["message"]) == (422, "Model Not Exist")
+
+
+def test_retired_names_answer_model_not_exist_but_v4_flash_is_still_served() -> None:
+    with FakeDeepSeek() as fake, httpx.Client(base_url=fake.base_url, headers=KEY) as c:
+        for retired in ("deepseek-chat", "deepseek-reasoner", "deepseek-coder"):
+            gone = c.post("/chat/completions", json={**CHAT, "model": retired})
+            assert (gone.status_code, gone.json()["error"]["message"]) == (400, "Model Not Exist")
+        for served in ("deepseek-flash", "deepseek-v4-flash"):
+            assert c.post("/beta/completions", json={**FIM, "model": served}).status_code == 200
+        fake.configure(unavailable_models=["deepseek-flash"])
+        assert c.post("/beta/completions", json=FIM).status_code == 400
 
 
 def test_bad_input_never_crashes(client: httpx.Client, server: FakeDeepSeek) -> None:

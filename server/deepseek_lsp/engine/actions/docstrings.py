@@ -13,7 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from deepseek_lsp.engine.actions.replies import dedent_lines, extract_code, leading_whitespace
+from deepseek_lsp.engine.actions.replies import (
+    dedent_lines,
+    extract_code,
+    indent_unit,
+    leading_whitespace,
+)
 from deepseek_lsp.engine.actions.replies import strip_blank_edges as _trim
 
 _PY_DEF = re.compile(r"^(\s*)(?:async\s+def|def|class)\s+(\w+)")
@@ -30,9 +35,9 @@ _BRACE_DEFS = (
     re.compile(r"^\s*(?:[\w@]+\s+)*fun\s+(?:<[^>]*>\s*)?(?:\w+\.)?(\w+)"),  # Kotlin
     re.compile(r"^\s*(?:[\w@]+\s+)*(?:class|interface|struct|enum|trait|impl)\s+(\w+)"),
     re.compile(r"^\s*(?:[\w<>\[\],.*&:?~]+\s+)+[*&]*(\w+)\s*\([^;]*$"),  # C-like typed definitions
-    re.compile(  # JS/TS methods: `name(a, b: T): R {` (a call with a string or lambda is not)
+    re.compile(  # JS/TS methods: `name(a: T): R {` or `{}` (not a call with a string or lambda)
         r"^\s*(?:(?:public|private|protected|static|async|override|get|set)\s+)*(\w+)\s*"
-        r"\([\w\s,:?=<>\[\].|&*]*\)\s*(?::\s*[^{;=]+)?\{\s*$"
+        r"\([\w\s,:?=<>\[\].|&*]*\)\s*(?::\s*[^{;=]+)?\{\s*(?:\}\s*)?$"
     ),
 )
 _NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "else", "do", "new", "sizeof"}
@@ -50,7 +55,9 @@ class FunctionSpan:
     """A function or class found in a document (0-based lines).
 
     `decl_start` is its first decorator or annotation line, `start` the line naming it, `body`
-    its first body line (None for a one-liner), `end` its last line (inclusive).
+    its first body line (None for a Python one-liner), `end` its last line (inclusive).
+    `empty_body` marks a Python function still being written (`def f():` and nothing in it yet):
+    it is a function all the same, and its docstring opens the body one level in.
     """
 
     name: str
@@ -59,6 +66,7 @@ class FunctionSpan:
     has_docstring: bool
     decl_start: int
     body: int | None = None
+    empty_body: bool = False
 
     @property
     def needs_docstring(self) -> bool:
@@ -94,6 +102,8 @@ def enclosing_function(spans: Sequence[FunctionSpan], line: int) -> FunctionSpan
 def insertion_for(lines: Sequence[str], span: FunctionSpan, language_id: str) -> Insertion:
     """Where the docstring of `span` goes (computed on the unedited document)."""
     if language_id == "python" and span.body is not None:
+        if span.empty_body:
+            return Insertion(span.body, leading_whitespace(lines[span.start]) + indent_unit(lines))
         return Insertion(span.body, leading_whitespace(lines[span.body]))
     return Insertion(span.decl_start, leading_whitespace(lines[span.start]))
 
@@ -151,14 +161,20 @@ def _python_functions(lines: Sequence[str]) -> list[FunctionSpan]:
         header_end = _python_header_end(lines, index)
         tail = lines[header_end].split("#")[0].rstrip()
         body = None if not tail.endswith(":") else _next_code_line(lines, header_end + 1)
-        if body is not None and len(leading_whitespace(lines[body])) <= indent:
-            body = None
+        empty = tail.endswith(":") and (
+            body is None or len(leading_whitespace(lines[body])) <= indent
+        )
         end = _python_block_end(lines, header_end, indent)
-        documented = body is not None and bool(_PY_STRING_START.match(lines[body].strip()))
+        if empty:  # the body is still to be written: it starts on the line after the header
+            body = header_end + 1 if header_end + 1 < len(lines) else None
+            end = body if body is not None else header_end
+        documented = (
+            body is not None and not empty and bool(_PY_STRING_START.match(lines[body].strip()))
+        )
         decl = index
         while decl > 0 and lines[decl - 1].strip().startswith("@"):
             decl -= 1
-        spans.append(FunctionSpan(match.group(2), index, end, documented, decl, body))
+        spans.append(FunctionSpan(match.group(2), index, end, documented, decl, body, empty))
     return spans
 
 
@@ -246,7 +262,7 @@ def _closing_brace(lines: Sequence[str], start: int) -> int | None:
     """The line closing the first `{` at or after `start`, or None for a mere declaration."""
     depth, opened = 0, False
     for index in range(start, len(lines)):
-        code = re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|//.*$', "", lines[index])
+        code = _code_of(lines[index])
         if not opened and (";" in code.split("{")[0] or index - start > 10):
             return None
         for char in code:
@@ -265,4 +281,10 @@ def _above_span(lines: Sequence[str], name: str, start: int, end: int) -> Functi
         decl -= 1
     above = lines[decl - 1].strip() if decl > 0 else ""
     documented = above.startswith(_COMMENT_START)
-    return FunctionSpan(name, start, end, documented, decl, start + 1 if end > start else None)
+    # The comment goes above the declaration, so a one-line or empty body (`f() {}`) takes one too.
+    return FunctionSpan(name, start, end, documented, decl, start + 1 if end > start else start)
+
+
+def _code_of(line: str) -> str:
+    """A line without its string literals and `//` comment."""
+    return re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|//.*$', "", line)

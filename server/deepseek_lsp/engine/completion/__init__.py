@@ -2,7 +2,9 @@
 
 `engine` runs it: `debounce` waits for a pause in typing, `schedule` keeps one request in flight
 per document, `cache` and `typed_ahead` answer without asking, `prompt` lays out the FIM prompt
-stable-first, and `postprocess` turns the model's text into what the editor should insert.
+stable-first, `multiline` decides whether the position needs one line or several, and
+`postprocess` turns the model's text into what the editor should insert (and how much of the
+text after the cursor it replaces).
 """
 
 from deepseek_lsp.engine.completion.engine import CompletionEngine, Suggestion, Trigger

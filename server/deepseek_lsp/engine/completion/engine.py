@@ -21,6 +21,7 @@ from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import prompt as fim_prompt
 from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
+from deepseek_lsp.engine.completion.multiline import line_complete
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
@@ -54,6 +55,7 @@ class Suggestion:
 
     text: str
     source: Source
+    replace: int = 0  # code points right of the cursor the text replaces (auto-closed pairs)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class _InFlight:
     prefix: str
     suffix: str
     key: str
-    work: Callable[[], Awaitable[str]]
+    work: Callable[[], Awaitable[post.Draft]]
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,9 @@ class CompletionEngine:
         self.client = client
         self.usage = usage or UsageCounters()
         self._timer = timer
-        self._cache = SuggestionCache(settings.cache.max_entries, settings.cache.ttl_seconds)
+        self._cache: SuggestionCache[post.Draft] = SuggestionCache(
+            settings.cache.max_entries, settings.cache.ttl_seconds
+        )
         self._typed_ahead = TypedAhead()
         self._debounce = AdaptiveDebounce(timer=timer)
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
@@ -177,8 +181,8 @@ class CompletionEngine:
         cached = self._cache.get(prepared.key)
         if cached is not None:
             self.usage.cache_hits += 1
-            self._typed_ahead.remember(doc.uri, raw_prefix, raw_suffix, cached)
-            return Suggestion(cached, "cache") if cached else None
+            self._remember(doc.uri, raw_prefix, raw_suffix, cached)
+            return _suggestion(cached, "cache")
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
             self.usage.typed_ahead_hits += 1
@@ -192,7 +196,7 @@ class CompletionEngine:
             if trigger == "automatic":
                 delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
             work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-            text = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+            draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -200,7 +204,7 @@ class CompletionEngine:
             raise
         if doc.version != version:
             return None  # the document moved on: never show a stale suggestion
-        return Suggestion(text, "upstream") if text else None
+        return _suggestion(draft, "upstream")
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -237,24 +241,24 @@ class CompletionEngine:
         suffix: str,
         prepared: Prepared,
         retry: RetryPolicy | None,
-    ) -> Callable[[], Awaitable[str]]:
+    ) -> Callable[[], Awaitable[post.Draft]]:
         """The upstream call, remembered for typed-ahead even if its requester has gone."""
 
-        async def work() -> str:
+        async def work() -> post.Draft:
             self._inflight[(uri, slot)] = entry
             try:
-                text = await self._fetch(prepared, retry)
+                draft = await self._fetch(prepared, retry)
             finally:
                 if self._inflight.get((uri, slot)) is entry:
                     del self._inflight[(uri, slot)]
-            if text:
-                self._typed_ahead.remember(uri, prefix, suffix, text)
-            return text
+            if draft.text:
+                self._remember(uri, prefix, suffix, draft)
+            return draft
 
         entry = _InFlight(prefix, suffix, prepared.key, work)
         return work
 
-    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> str:
+    async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> post.Draft:
         """One upstream FIM call; the stream closes as soon as the answer is known."""
         s = self.settings
         if s.log_prompts:
@@ -270,9 +274,9 @@ class CompletionEngine:
             ) as stream:
                 async for delta in stream:
                     parts.append(delta.text)
-                    if not prepared.ctx.multiline and "\n" in delta.text:
+                    if not prepared.ctx.multiline and line_complete("".join(parts)):
                         break  # single-line: the rest is not wanted, stop paying for it
-                usage = stream.usage
+                usage, finish = stream.usage, stream.finish_reason
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
@@ -281,6 +285,21 @@ class CompletionEngine:
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
-        text = post.postprocess("".join(parts), prepared.ctx)
-        self._cache.put(prepared.key, text)
-        return text
+        draft = post.postprocess("".join(parts), prepared.ctx, finish)
+        self._cache.put(prepared.key, draft)
+        return draft
+
+    def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:
+        """Keep a suggestion for typed-ahead, unless it replaces text after the cursor.
+
+        Such a range would have to move with the typing; asking again is simpler and rare.
+        """
+        if draft.replace:
+            self._typed_ahead.forget(uri)
+        else:
+            self._typed_ahead.remember(uri, prefix, suffix, draft.text)
+
+
+def _suggestion(draft: post.Draft, source: Source) -> Suggestion | None:
+    """What the editor gets for a postprocessed draft (None for nothing)."""
+    return Suggestion(draft.text, source, draft.replace) if draft.text else None

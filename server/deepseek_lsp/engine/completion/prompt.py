@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from deepseek_lsp.engine.completion.multiline import is_multiline
 from deepseek_lsp.engine.document import Document, Position, split_lines
 from deepseek_lsp.engine.languages import Language, language_for
 
@@ -26,9 +27,6 @@ SNIPPET_SHARE = 0.25  # at most this part of the prompt budget goes to other fil
 DEFAULT_BUDGET_TOKENS = 1536
 DEFAULT_SUFFIX_TOKENS = 384
 TAB_INDENTED_LANGUAGES = frozenset({"go", "makefile"})
-
-_CLOSERS_ONLY = re.compile(r"[\s)\]};,]*")
-_BLOCK_OPENER = re.compile(r"(?:[:{(\[]|=>|->|\bdo(?:\s*\|[^|]*\|)?|\bthen|\bbegin)$")
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ def build_fim_context(
     return FimContext(
         prompt=prompt,
         suffix=suffix_window(doc, (line, column), max(suffix_tokens, 0) * CHARS_PER_TOKEN),
-        multiline=is_multiline(line_prefix, line_suffix),
+        multiline=is_multiline(doc, (line, column), lang, line_prefix, line_suffix),
         indent=indent,
         language=lang.id,
         prefix_start_line=start_line,
@@ -156,14 +154,6 @@ def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
 
 MAX_LINE_WINDOW = 16_384
 _LEAD_SPACE = re.compile(r"[ \t]*")
-
-
-def is_multiline(line_prefix: str, line_suffix: str) -> bool:
-    """Multi-line when nothing real follows the cursor and a block may start here."""
-    if not _CLOSERS_ONLY.fullmatch(line_suffix):
-        return False
-    before = line_prefix.rstrip()
-    return not before or bool(_BLOCK_OPENER.search(before))
 
 
 INDENT_SAMPLE_LINES = 80  # the lines nearest the cursor say enough about its indentation

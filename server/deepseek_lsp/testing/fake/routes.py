@@ -130,8 +130,9 @@ async def _answer(ex: Exchange, request: HttpRequest, endpoint: str | None, body
     except PlanError as exc:
         return await ex.send_error(exc.status, message=exc.message)
     reply = ex.state.take_script(kind, body, prompt_text(body))
-    if reply is not None and reply.model_unavailable:
-        return await ex.send_error(400, message="Model Not Exist")
+    if reply is not None and reply.model_unavailable:  # status 422 if scripted so, else 400
+        status = reply.status if reply.status in (400, 422) else 400
+        return await ex.send_error(status, message="Model Not Exist")
     if reply is not None and reply.effective_status != 200:
         return await ex.send_error(reply.effective_status, reply, keep=request.keep_alive)
     plan = make_plan(ex.state, kind, body, reply or FakeReply())

@@ -28,6 +28,7 @@ from deepseek_lsp.testing.fake.routes import handle_connection
 from deepseek_lsp.testing.fake.state import FakeState
 from deepseek_lsp.testing.fake.types import (
     DEFAULT_MODELS,
+    RETIRED_MODELS,
     FakeConfig,
     FakeReply,
     RecordedRequest,
@@ -46,7 +47,7 @@ class FakeDeepSeek:
         port: int = 0,
         *,
         valid_keys: Iterable[str] | None = None,
-        unavailable_models: Iterable[str] = (),
+        unavailable_models: Iterable[str] = RETIRED_MODELS,
         models: Iterable[str] = DEFAULT_MODELS,
         first_token_delay: float = 0.0,
         chunk_delay: float = 0.0,

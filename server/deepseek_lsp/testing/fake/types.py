@@ -16,7 +16,9 @@ Endless = Literal["keep_alive", "deltas"]
 ENDLESS_INTERVAL_SECONDS = 0.02
 Endpoint = Literal["chat", "fim", "prefix", "models", "balance"]
 COMPLETION_ENDPOINTS: frozenset[str] = frozenset({"chat", "fim", "prefix"})
-DEFAULT_MODELS: tuple[str, ...] = ("deepseek-v4-flash", "deepseek-v4-pro")
+DEFAULT_MODELS: tuple[str, ...] = ("deepseek-flash", "deepseek-v4-pro")
+# Retired names DeepSeek answers with 400 "Model Not Exist" (deepseek-v4-flash is still served).
+RETIRED_MODELS: frozenset[str] = frozenset({"deepseek-chat", "deepseek-reasoner", "deepseek-coder"})
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class FakeConfig:
     """Server-wide behaviour; scripted replies override it per request."""
 
     valid_keys: frozenset[str] | None = None
-    unavailable_models: frozenset[str] = frozenset()
+    unavailable_models: frozenset[str] = RETIRED_MODELS
     models: tuple[str, ...] = DEFAULT_MODELS
     first_token_delay: float = 0.0
     chunk_delay: float = 0.0

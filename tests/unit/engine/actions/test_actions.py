@@ -310,3 +310,21 @@ def test_action_kinds_name_their_commands():
     assert ActionKind.ADD_DOCSTRING.command == "deepseek.addDocstring"
     assert ActionKind.RUN_INSTRUCTION.command == "deepseek.runInstruction"
     assert ActionKind.EXPLAIN.title.startswith("DeepSeek: ")
+
+
+STUBS = "def add(a, b):\n    \n\n\ndef sub(a, b):\n"
+
+
+@pytest.mark.parametrize("line", [0, 1])
+def test_a_function_with_an_empty_body_is_offered_a_docstring(line):
+    doc = Document("file:///w/stub.py", STUBS, 1, "python")
+    assert ActionKind.ADD_DOCSTRING in available_actions(doc, ((line, 0), (line, 0)), [])
+
+
+async def test_batch_docstrings_cover_functions_whose_body_is_still_empty():
+    doc = Document("file:///w/stub.py", STUBS, 1, "python")
+    result = await add_docstrings_to_file(doc, FakeClient("Doc."), SETTINGS)
+    assert result.text is None
+    assert applied(STUBS, result.edits) == (
+        'def add(a, b):\n    """Doc."""\n    \n\n\ndef sub(a, b):\n    """Doc."""\n'
+    )

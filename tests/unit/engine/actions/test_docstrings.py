@@ -222,3 +222,60 @@ def test_no_functions_are_guessed_in_markup_or_data():
     prose = "Call the helper(x) when {\n  needed\n}"
     assert find_functions(prose.split("\n"), "markdown") == []
     assert find_functions(prose.split("\n"), "yaml") == []
+
+
+# A function whose body is still empty is a function (issue 9): it gets "add a docstring".
+EMPTY_PY = [  # (source, function, its docstring after the fix)
+    ("def add(a, b):\n    \n", "add", 'def add(a, b):\n    """Doc."""\n    \n'),
+    ("def add(a, b):\n", "add", 'def add(a, b):\n    """Doc."""\n'),
+    (
+        "class Calc:\n    def add(self, a, b):\n\n    def sub(self, a, b):\n        return a - b\n",
+        "add",
+        'class Calc:\n    def add(self, a, b):\n        """Doc."""\n\n'
+        "    def sub(self, a, b):\n        return a - b\n",
+    ),
+    (
+        "def add(a, b):\n\tpass\n\ndef mul(a, b):\n",
+        "mul",
+        'def add(a, b):\n\tpass\n\ndef mul(a, b):\n\t"""Doc."""\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "name", "expected"), EMPTY_PY)
+def test_python_function_with_an_empty_body_takes_a_docstring(source, name, expected):
+    span = next(s for s in find_functions(source.split("\n"), "python") if s.name == name)
+    assert span.needs_docstring and span.empty_body
+    assert documented(source, "python", name, "Doc.") == expected
+
+
+def test_python_empty_body_span_covers_the_blank_body_line():
+    lines = ["def add(a, b):", "    ", "", "x = 1", ""]
+    (span,) = find_functions(lines, "python")
+    assert (span.start, span.body, span.end) == (0, 1, 1)
+
+
+def test_python_one_liner_still_takes_none():
+    (span,) = find_functions(["def f(): pass", ""], "python")
+    assert not span.needs_docstring
+
+
+EMPTY_BRACES = [
+    ("javascript", "function add(a, b) {}\n", "/**"),
+    ("javascript", "function add(a, b) {\n}\n", "/**"),
+    ("typescript", "class C {\n  add(a: number, b: number): number {}\n}\n", "  /**"),
+    ("typescript", "export const add = (a: number, b: number) => {};\n", "/**"),
+    ("go", "func add(a, b int) int {}\n", "// add "),
+    ("rust", "fn add(a: i32, b: i32) -> i32 {}\n", "/// "),
+    ("java", "class C {\n    int add(int a, int b) {}\n}\n", "    /**"),
+    ("c", "int add(int a, int b) {}\n", "/**"),
+]
+
+
+@pytest.mark.parametrize(("language", "source", "opener"), EMPTY_BRACES)
+def test_brace_stubs_with_empty_bodies_take_a_docstring(language, source, opener):
+    span = next(s for s in find_functions(source.split("\n"), language) if s.name == "add")
+    assert span.needs_docstring, span
+    out = documented(source, language, "add", "Add a and b.").split("\n")
+    assert out[span.decl_start].startswith(opener), out
+    assert "a and b." in out[span.decl_start] or "Add a and b." in "\n".join(out)

@@ -15,9 +15,9 @@ class Clock:
 
 def test_key_is_a_short_stable_hash() -> None:
     prompt = "x" * 100_000
-    key = cache_key("deepseek-v4-flash", {"max_tokens": 128, "t": 0.0}, prompt, "suffix")
+    key = cache_key("deepseek-flash", {"max_tokens": 128, "t": 0.0}, prompt, "suffix")
     assert len(key) == 40
-    assert key == cache_key("deepseek-v4-flash", {"t": 0.0, "max_tokens": 128}, prompt, "suffix")
+    assert key == cache_key("deepseek-flash", {"t": 0.0, "max_tokens": 128}, prompt, "suffix")
 
 
 def test_key_changes_with_every_input() -> None:

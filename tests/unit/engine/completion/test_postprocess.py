@@ -11,7 +11,7 @@ from deepseek_lsp.engine.completion.prompt import FimContext, build_fim_context
 from deepseek_lsp.engine.document import Document, split_lines
 
 CURSOR = "║"
-EXT = {"python": "py", "javascript": "js", "go": "go", "yaml": "yaml"}
+EXT = {"python": "py", "javascript": "js", "go": "go", "yaml": "yaml", "markdown": "md"}
 
 
 def ctx_for(marked: str, language: str = "python") -> FimContext:
@@ -23,7 +23,7 @@ def ctx_for(marked: str, language: str = "python") -> FimContext:
 
 
 def run(marked: str, completion: str, language: str = "python") -> str:
-    return post.postprocess(completion, ctx_for(marked, language))
+    return post.postprocess(completion, ctx_for(marked, language)).text
 
 
 def test_one_chain_holds_every_filter_once() -> None:
@@ -198,3 +198,137 @@ def test_empty_or_blank_suggestions_are_dropped(completion: str) -> None:
 def test_crlf_documents_get_crlf_suggestions() -> None:
     marked = "def f(x):║\r\n\r\nprint(1)\r\n"
     assert run(marked, "\r\n    return x\n") == "\r\n    return x"
+
+
+# -- code fences ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "completion",
+    [
+        "```python\nreturn a + b\n```",
+        "```py\nreturn a + b\n```\nThis adds the numbers.",
+        "~~~\nreturn a + b\n~~~",
+        "return a + b\n```",
+    ],
+)
+def test_a_reply_wrapped_in_a_markdown_fence_loses_its_fences(completion: str) -> None:
+    assert run("def add(a, b):\n    ║\n", completion) == "return a + b"
+
+
+def test_fences_are_content_in_a_markdown_document() -> None:
+    marked = "# Usage\n\n║\n"
+    assert run(marked, "```sh\npip install x\n```", "markdown") == "```sh\npip install x\n```"
+
+
+# -- a copy of the line below --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marked", "completion", "language"),
+    [
+        ("def f(x):\n    ║\n    return x\n", "return x", "python"),
+        ("def f(x):\n    y = ║\n    y = x + 1\n", "x + 1", "python"),
+        ("function f() {\n  ║\n  done();\n}\n", "done();\n}", "javascript"),
+        ("items:\n  ║\n\n  - b\n", "- b", "yaml"),
+    ],
+)
+def test_a_suggestion_that_copies_the_line_below_is_dropped(
+    marked: str, completion: str, language: str
+) -> None:
+    assert run(marked, completion, language) == ""
+
+
+def test_a_line_that_only_starts_like_the_line_below_is_kept() -> None:
+    assert run("def f(x):\n    ║\n    return x\n", "x += 1") == "x += 1"
+
+
+def process(marked: str, completion: str, language: str = "python", finish: str | None = None):
+    return post.postprocess(completion, ctx_for(marked, language), finish)
+
+
+def applied(marked: str, completion: str, language: str = "python", finish: str | None = None):
+    """The cursor line as the user reads it once the editor applied the item."""
+    draft = process(marked, completion, language, finish)
+    before, after = marked.split(CURSOR)
+    return (before + draft.text + after[draft.replace :]).split("\n")[before.count("\n")]
+
+
+# -- overlap give or take `;` and whitespace -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marked", "completion", "shown"),
+    [
+        ('console.log("║");', 'hello world");', 'console.log("hello world");'),
+        ('console.log("║");', 'hello world" );', 'console.log("hello world");'),
+        ("if (║) {", "x > 0){", "if (x > 0) {"),
+        ("call(║, b);", "a, b)", "call(a, b);"),
+    ],
+)
+def test_the_rest_of_the_line_is_recognised_give_or_take_a_semicolon_or_blanks(
+    marked: str, completion: str, shown: str
+) -> None:
+    assert applied(marked, completion, "javascript") == shown
+
+
+# -- auto-closed characters are replaced, not doubled --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marked", "completion", "replace", "shown"),
+    [
+        ('const s = "║"', 'hello";', 1, 'const s = "hello";'),
+        ("x = foo(║)", "a).to_s", 1, "x = foo(a).to_s"),
+        ('print("║")', 'done", flush=True)', 2, 'print("done", flush=True)'),
+        ('foo(["║"])', 'a", "b"]);', 3, 'foo(["a", "b"]);'),
+    ],
+)
+def test_auto_closed_characters_the_reply_writes_are_replaced(
+    marked: str, completion: str, replace: int, shown: str
+) -> None:
+    assert process(marked, completion, "javascript").replace == replace
+    assert applied(marked, completion, "javascript") == shown
+
+
+def test_a_reply_that_ends_with_the_auto_closed_characters_is_trimmed_instead() -> None:
+    draft = process('x = "║"', 'hello"')
+    assert (draft.text, draft.replace) == ("hello", 0)
+
+
+# -- doubled space -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marked", "completion", "shown"),
+    [
+        ("x = ║", " sum(a)", "x = sum(a)"),
+        ("x = ║", "  sum(a)", "x = sum(a)"),
+        ("x =║", " sum(a)", "x = sum(a)"),
+        ("foo(a, ║b)", " c, ", "foo(a, c, b)"),
+    ],
+)
+def test_a_blank_after_a_blank_is_not_doubled(marked: str, completion: str, shown: str) -> None:
+    assert applied(marked, completion) == shown
+
+
+# -- a line that loops, a line cut off by max_tokens ---------------------------------------------
+
+
+def test_a_line_that_repeats_a_piece_of_itself_is_dropped() -> None:
+    assert run("foo = ║", "foo = foo = foo = foo = foo = foo = foo = foo = ") == ""
+    loop = "a = 1\n    b = 2\n    c = c = c = c = c = c = c = c = c"
+    assert run("def f():\n    ║\n", loop) == "a = 1\n    b = 2"
+
+
+@pytest.mark.parametrize("line", ["[0, 0, 0, 0, 0, 0, 0, 0]", '"--------------------------"'])
+def test_pieces_without_letters_are_content_not_loops(line: str) -> None:
+    assert run("x = ║", line) == line
+
+
+def test_a_last_line_cut_off_by_max_tokens_is_left_out() -> None:
+    body = "total = 0\n    for x in xs:\n        total += x\n    return tot"
+    draft = process("def f(xs):\n    ║\n", body, finish="length")
+    assert draft.text == "total = 0\n    for x in xs:\n        total += x"
+    assert process("x = ║", '"a long string that', finish="length").text == ""
+    assert process("x = ║", '"a whole string"', finish="stop").text == '"a whole string"'

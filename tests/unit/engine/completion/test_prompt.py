@@ -9,7 +9,6 @@ from deepseek_lsp.engine.completion.prompt import (
     PREFIX_LINE_QUANTUM,
     Snippet,
     build_fim_context,
-    is_multiline,
 )
 from deepseek_lsp.engine.document import Document, Position, split_lines
 from deepseek_lsp.engine.languages import language_for
@@ -127,13 +126,12 @@ def test_suffix_window_takes_whole_lines_within_its_budget() -> None:
         ("x = foo(║a)", False),
         ("print('hi║')", False),
         ("return x +║", False),
-        ("    retur║", False),
-        ("x = 1║", False),
+        ("    retur║\n    x = 1\n", False),
+        ("x = 1║\ny = 2\n", False),
+        ("# a comment║\n", False),
     ],
 )
 def test_single_or_multi_line(marked: str, multiline: bool) -> None:
-    before, after = marked.split(CURSOR)
-    assert is_multiline(before, after) is multiline
     assert context_for(marked).multiline is multiline
 
 

@@ -1,0 +1,131 @@
+"""Credentials inside prompt text, replaced before anything is sent.
+
+`redact` replaces each credential with one fixed placeholder per kind (``REDACTED_GITHUB_TOKEN``):
+an identifier that keeps the surrounding quotes and syntax valid, that a code model reads as a
+placeholder, and that is the same for every run, so redacted prompts stay stable for DeepSeek's
+prefix cache. A credential is a known shape (`shapes.RULES`) or a literal with enough entropy
+assigned to a secret-looking name (`assignments`); words, identifiers, expressions, references
+and placeholders are left alone, because redacting them shows the model broken code.
+
+Redaction runs on every keystroke's prompt, and consecutive prompts share all but a line or two,
+so results are cached per line (every rule but PEM blocks is line-local; text with a PEM header
+is redacted whole). Not caught: a PEM body whose BEGIN line was cut off by the prompt window.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from deepseek_lsp.engine.privacy.assignments import Span, assignment_spans
+from deepseek_lsp.engine.privacy.shapes import RULES
+
+_CACHE_LINES = 20_000
+_CACHE_CHARS = 4_000_000
+# line -> (redacted line, kinds in order) for lines with a credential, None for clean lines
+_cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+_cached_chars = 0
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Text with credentials replaced, how many, and their kinds (first seen first)."""
+
+    text: str
+    count: int
+    kinds: tuple[str, ...]
+
+
+def placeholder(kind: str) -> str:
+    """The fixed text that replaces a credential of `kind`."""
+    return "REDACTED_" + kind.upper().replace("-", "_")
+
+
+def redact(text: str) -> Redaction:
+    """Replace every credential found in `text` by its kind's placeholder."""
+    if "PRIVATE KEY" in text:
+        redacted, kinds = _replace(text, find_spans(text))
+        return Redaction(redacted, len(kinds), tuple(dict.fromkeys(kinds)))
+    lines = text.split("\n")
+    missing = [line for line in dict.fromkeys(lines) if line not in _cache]
+    if missing:
+        _fill(missing)
+    kinds: list[str] = []
+    out: list[str] = []
+    for line in lines:
+        hit = _cache.get(line)
+        if hit is None:
+            out.append(line)
+        else:
+            out.append(hit[0])
+            kinds += hit[1]
+    if not kinds:
+        return Redaction(text, 0, ())
+    return Redaction("\n".join(out), len(kinds), tuple(dict.fromkeys(kinds)))
+
+
+def clear_cache() -> None:
+    """Forget cached lines (the benchmark measures the uncached cost)."""
+    global _cached_chars
+    _cache.clear()
+    _cached_chars = 0
+
+
+def find_spans(text: str) -> list[Span]:
+    """Every credential span in `text`, shaped ones first in priority."""
+    spans: list[Span] = []
+    for priority, rule in enumerate(RULES):
+        if rule.triggers and not any(trigger in text for trigger in rule.triggers):
+            continue
+        for match in rule.regex.finditer(text):
+            start = match.start()
+            if rule.word and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue
+            group = "v" if "v" in rule.regex.groupindex else 0
+            value = match.group(group)
+            if "EXAMPLE" in value.upper():  # documentation's keys (AKIAIOSFODNN7EXAMPLE)
+                continue
+            if rule.check is None or rule.check(value):
+                spans.append((*match.span(group), priority, rule.kind_of(match)))
+    return spans + assignment_spans(text, text.lower(), len(RULES))
+
+
+def _replace(text: str, spans: list[Span]) -> tuple[str, list[str]]:
+    """`text` with the spans replaced (the earliest, then highest priority, wins an overlap)."""
+    pieces: list[str] = []
+    kinds: list[str] = []
+    position = 0
+    for start, _priority, end, kind in sorted((s, p, e, k) for s, e, p, k in spans):
+        if start < position:
+            continue
+        pieces += (text[position:start], placeholder(kind))
+        kinds.append(kind)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), kinds
+
+
+def _fill(lines: list[str]) -> None:
+    """Redact the uncached lines in one pass over their joined text and cache each result."""
+    global _cached_chars
+    joined = "\n".join(lines)
+    spans = find_spans(joined)
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    per_line: dict[int, list[Span]] = {}
+    for span in spans:
+        index = bisect_right(starts, span[0]) - 1
+        base = starts[index]
+        per_line.setdefault(index, []).append((span[0] - base, span[1] - base, *span[2:]))
+    if len(_cache) + len(lines) > _CACHE_LINES or _cached_chars + offset > _CACHE_CHARS:
+        clear_cache()
+    for index, line in enumerate(lines):
+        found = per_line.get(index)
+        if found is None:
+            _cache[line] = None
+        else:
+            redacted, kinds = _replace(line, found)
+            _cache[line] = (redacted, tuple(kinds))
+    _cached_chars += offset
