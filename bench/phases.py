@@ -148,9 +148,18 @@ class Hits:
     wrong_text: int = 0
 
 
-async def usage(client: LspClient) -> dict[str, int]:
+async def usage(client: LspClient) -> dict[str, Any]:
     """``deepseek/usage``."""
     return dict(await client.call("deepseek/usage"))
+
+
+def usage_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, float]:
+    """How much each number of ``deepseek/usage`` moved (nested objects left out)."""
+    return {
+        k: v - before.get(k, 0)
+        for k, v in after.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
 
 
 async def hits(client: LspClient, fake: FakeDeepSeek, doc: Doc, repeats: int) -> Hits:
@@ -190,7 +199,7 @@ async def hits(client: LspClient, fake: FakeDeepSeek, doc: Doc, repeats: int) ->
         got = items(reply.result)
         out.wrong_text += not got or got[0]["insertText"] != text[k:]
     after = await usage(client)
-    out.usage_delta = {k: after[k] - usage_before.get(k, 0) for k in after}
+    out.usage_delta = usage_delta(usage_before, after)
     out.upstream_during = len(fake.requests) - before
     return out
 

@@ -29,8 +29,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import statistics
 import sys
+import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,7 @@ sys.setswitchinterval(0.0005)  # the fake's thread must not delay this client's 
 
 import corpus  # noqa: E402
 import phases  # noqa: E402
+from deepseek_lsp.engine.spend import is_peak  # noqa: E402
 from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
 from lsp_client import LspClient, initialize_params  # noqa: E402
 from session import Session  # noqa: E402
@@ -94,7 +98,13 @@ async def micro(client: LspClient, fake: FakeDeepSeek, args: argparse.Namespace)
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Start-up runs, then the micro-benchmarks, then the session on a fresh server."""
     fake = FakeDeepSeek(first_token_delay=args.latency_ms / 1000, chunk_delay=0.0).start()
-    env = {"DEEPSEEK_BASE_URL": fake.base_url, "DEEPSEEK_API_KEY": KEY}
+    state = tempfile.mkdtemp(prefix="deepseek-lsp-bench-state-")  # never the user's spend file
+    env = {
+        "DEEPSEEK_BASE_URL": fake.base_url,
+        "DEEPSEEK_API_KEY": KEY,
+        "DEEPSEEK_LSP_STATE_DIR": state,
+        "DEEPSEEK_LSP_POLICY": str(Path(state) / "no-policy.json"),
+    }
     debounce: Any = args.debounce if args.debounce == "auto" else int(args.debounce)
     options = {"completion": {"debounceMs": debounce}}
     out: dict[str, Any] = {"upstream_latency_ms": args.latency_ms, "debounce": debounce}
@@ -111,6 +121,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     files, keys = corpus.typing_session(args.seed)
                     session = Session(client, fake, args.oracle_rate, args.seed)
                     out["session"] = vars(await session.run(files, keys))
+                    priced_at = datetime.now(timezone.utc)
+                    out["session_priced_at"] = priced_at.isoformat(timespec="seconds")
+                    out["session_peak"] = is_peak(priced_at)
                     out["rss_mib"] = client.rss_kib() / 1024
                 out.setdefault("show_messages", []).extend(
                     m.get("message") for m in client.messages
@@ -122,6 +135,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await client.close()
     finally:
         fake.stop()
+        shutil.rmtree(state, ignore_errors=True)
     out["loadavg_after"] = loadavg()
     return out
 
@@ -248,7 +262,24 @@ def summarise(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             ">= 80 %",
             reuse_mean >= 0.8,
         ),
+        cost_row(raw),
     ]
+
+
+def cost_row(raw: dict[str, Any]) -> tuple[str, str, str, bool | None]:
+    """Cost per accepted suggestion: the session's priced usage over the lines accepted."""
+    s = raw["session"]
+    cost = s["usage_delta"].get("costUsd", 0.0)
+    accepted = s["accepted"]
+    per = cost / accepted if accepted else float("nan")
+    period = "peak" if raw["session_peak"] else "off-peak (peak: x2)"
+    return (
+        "cost per accepted suggestion (session)",
+        f"${per:.6f} (${cost:.5f} for {s['upstream']} requests / {accepted} accepted of "
+        f"{s['shown']} shown; built-in Flash prices, {period}, {raw['session_priced_at']})",
+        "(info)",
+        None,
+    )
 
 
 def print_table(rows: list[tuple[str, str, str, bool | None]]) -> None:

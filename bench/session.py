@@ -22,7 +22,7 @@ from deepseek_lsp.testing.fake.server import FakeDeepSeek
 from deepseek_lsp.testing.fake.text import prompt_text
 from deepseek_lsp.testing.fake.types import FakeReply, RecordedRequest
 from lsp_client import LspClient, Pending, Reply
-from phases import AUTOMATIC, Doc, inline_params, items, open_doc, settled, usage
+from phases import AUTOMATIC, Doc, inline_params, items, open_doc, settled, usage, usage_delta
 
 
 @dataclass
@@ -36,7 +36,9 @@ class SessionResult:
     cancels_sent: int = 0
     shown: int = 0
     answered_ms: list[float] = field(default_factory=list)  # automatic requests with an item
-    usage_delta: dict[str, int] = field(default_factory=dict)
+    usage_delta: dict[str, float] = field(default_factory=dict)
+    accepted: int = 0  # lines where a suggestion matching what the typist typed next was shown
+    cost_by_feature: dict[str, Any] = field(default_factory=dict)
     prefix_shares: list[float] = field(default_factory=list)
     same_file_shares: list[float] = field(default_factory=list)
     fake_cache_hit_share: float = 0.0
@@ -53,6 +55,7 @@ class Session:
         self.docs: dict[str, Doc] = {}
         self.current = -1  # index of the keystroke last sent; scripted replies check it
         self.result = SessionResult()
+        self._accepted_lines: set[tuple[str, int]] = set()
 
     def _oracle(self, index: int, key: Key) -> None:
         """Script the fake to predict the rest of this line, for this keystroke only."""
@@ -67,8 +70,12 @@ class Session:
 
         self.fake.script(FakeReply(text=key.expect, endpoint="fim", match=match))
 
-    def _on_reply(self, doc: Doc, version: int, pending: Pending) -> None:
-        """Count a shown suggestion and tell the server, as VS Code does."""
+    def _on_reply(self, doc: Doc, version: int, pending: Pending, key: Key) -> None:
+        """Count a shown suggestion and tell the server, as VS Code does.
+
+        A shown suggestion whose first line is what the typist types next counts as accepted
+        (a user would press Tab), once per line however often it is shown while typing along.
+        """
         if pending.future.cancelled() or pending.future.exception() is not None:
             return
         reply: Reply = pending.future.result()
@@ -77,6 +84,9 @@ class Session:
             self.result.shown += 1
             self.result.answered_ms.append(reply.rtt * 1000)
             self.client.notify("textDocument/didShowCompletion", {"item": got[0]})
+            first_line = str(got[0].get("insertText", "")).split("\n", 1)[0]
+            if key.expect and first_line.strip() and key.expect.startswith(first_line):
+                self._accepted_lines.add((key.uri, key.cursor[0]))
 
     async def run(self, files: list[SourceFile], keys: list[Key]) -> SessionResult:
         """Open the files, type every key on schedule, wait for the last answer."""
@@ -103,7 +113,7 @@ class Session:
             )
             version = doc.version
             previous.future.add_done_callback(
-                lambda _f, d=doc, v=version, p=previous: self._on_reply(d, v, p)
+                lambda _f, d=doc, v=version, p=previous, k=key: self._on_reply(d, v, p, k)
             )
             await self.client.drain()
         if previous is not None:
@@ -111,7 +121,9 @@ class Session:
         self.result.seconds = loop.time() - started
         records = (await settled(self.fake, len(self.fake.requests)))[first:]
         after = await usage(self.client)
-        self.result.usage_delta = {k: after[k] - usage_before.get(k, 0) for k in after}
+        self.result.usage_delta = usage_delta(usage_before, after)
+        self.result.accepted = len(self._accepted_lines)
+        self.result.cost_by_feature = after.get("byFeature", {})
         self.result.keystrokes = len(keys)
         self._upstream(records)
         return self.result

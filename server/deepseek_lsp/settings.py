@@ -16,6 +16,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from deepseek_lsp.price_rows import PriceSetting, pricing
+
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -94,6 +96,15 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class BudgetSettings:
+    """Spend caps in USD per UTC day and month (None: no cap); `pricing` rows by model name."""
+
+    daily_usd: float | None = None
+    monthly_usd: float | None = None
+    pricing: Mapping[str, PriceSetting] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every key of PROTOCOL.md's configuration table, with its default."""
 
@@ -104,6 +115,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    budget: BudgetSettings = field(default_factory=BudgetSettings)
     oauth2: OAuth2Settings | None = None
     metrics_port: int | None = None
     log_prompts: bool = False
@@ -249,15 +261,11 @@ def _headers(value: Any) -> Mapping[str, str]:
             f'expected an object of strings such as {{"X-Api-Version": "1"}}, got {_show(value)}'
         )
     for name, text in value.items():  # checked here, or every request fails inside httpx
-        if not _HEADER_NAME.fullmatch(name):
+        if not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", name):
             raise ValueError(f"{_show(name)} is not a valid HTTP header name")
-        if not _HEADER_VALUE.fullmatch(text):
+        if not re.fullmatch(r"[\t\x20-\x7e]*", text):
             raise ValueError(f"the value of {name} has a line break or a control character")
     return MappingProxyType(dict(value))
-
-
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 def _oauth2(value: Any) -> OAuth2Settings:
@@ -301,13 +309,15 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "http.headers": (("http", "headers"), _headers),
     "http.totalTimeoutSeconds": (("http", "total_timeout_seconds"), _float_in(1.0, 86_400.0)),
     "auth.oauth2": (("oauth2",), _oauth2),
+    "budget.dailyUsd": (("budget", "daily_usd"), _float_in(0.0, 1e9)),
+    "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
+    "pricing": (("budget", "pricing"), pricing),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "logPrompts": (("log_prompts",), _bool),
 }
 
 
-# Sections: a value here that is not an object is a mistake, not another tool's key.
-_SECTIONS = frozenset(k.rsplit(".", 1)[0] for k in _KEYS if "." in k)
+_SECTIONS = frozenset(k.rsplit(".", 1)[0] for k in _KEYS if "." in k)  # values must be objects
 
 
 def _set_path(obj: Any, path: tuple[str, ...], value: Any) -> Any:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -115,11 +116,36 @@ async def lsp_session(
     client_name: str | None = None,
     **caps: Any,
 ) -> AsyncIterator[LanguageClient]:
-    """A started and initialized client talking to `deepseek-lsp --stdio`."""
-    server_env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
-    if fake is not None:
-        server_env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY=API_KEY)
-    server_env.update(env or {})
+    """A started and initialized client talking to `deepseek-lsp --stdio`.
+
+    The spend ledger goes to a fresh directory and no system policy applies, unless `env` says
+    otherwise: a test never reads or writes the user's own.
+    """
+    with tempfile.TemporaryDirectory(prefix="deepseek-lsp-state-") as state:
+        server_env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+        server_env.update(
+            DEEPSEEK_LSP_STATE_DIR=state,
+            DEEPSEEK_LSP_POLICY=os.path.join(state, "no-system-policy.json"),
+        )
+        if fake is not None:
+            server_env.update(DEEPSEEK_BASE_URL=fake.base_url, DEEPSEEK_API_KEY=API_KEY)
+        server_env.update(env or {})
+        async with _session(
+            server_env, init_options, configuration, root, server_args, client_name, caps
+        ) as c:
+            yield c
+
+
+@contextlib.asynccontextmanager
+async def _session(
+    server_env: dict[str, str],
+    init_options: dict[str, Any] | None,
+    configuration: dict[str, Any] | None,
+    root: Path | None,
+    server_args: list[str] | None,
+    client_name: str | None,
+    caps: dict[str, Any],
+) -> AsyncIterator[LanguageClient]:
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "deepseek_lsp", "--stdio", *(server_args or [])],
         server_env=server_env,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,11 +19,17 @@ from deepseek_lsp.testing.fake.types import FakeReply
 
 from .conftest import API_KEY
 
+# The CLI's spend ledger and system policy: never the user's own.
+STATE_DIR = tempfile.mkdtemp(prefix="deepseek-lsp-cli-state-")
+atexit.register(shutil.rmtree, STATE_DIR, True)
+
 SOURCE = "import math\n\n\ndef area(r):\n    return \n\n\nprint(area(2))\n"
 
 
 def run_cli(fake, *args: str, env: dict[str, str] | None = None, key: str | None = API_KEY, **kw):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+    full_env["DEEPSEEK_LSP_STATE_DIR"] = STATE_DIR
+    full_env["DEEPSEEK_LSP_POLICY"] = os.path.join(STATE_DIR, "no-system-policy.json")
     if fake is not None:
         full_env["DEEPSEEK_BASE_URL"] = fake.base_url
     if key:

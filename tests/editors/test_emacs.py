@@ -71,6 +71,7 @@ def run_emacs(
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "HOME": str(tmp_path),
+        "DEEPSEEK_LSP_STATE_DIR": str(tmp_path / "state"),
         "DEEPSEEK_BASE_URL": fake.base_url,
         "DEEPSEEK_API_KEY": "sk-test-emacs",
         "DEEPSEEK_EMACS_OUT": str(out),

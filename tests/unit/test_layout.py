@@ -31,6 +31,10 @@ KEYSTROKE_ROOMS = (
     "deepseek_lsp.engine.usage",
     "deepseek_lsp.engine.uris",
     "deepseek_lsp.settings",
+    # Issue 14: the policy and the spend caps are checked before a request goes upstream and
+    # each answer is priced; all in memory (the spend file is written off the event loop).
+    "deepseek_lsp.engine.policy",
+    "deepseek_lsp.engine.spend.",
 )
 
 

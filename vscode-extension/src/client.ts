@@ -18,6 +18,12 @@ import type { ChatBackend, ChatDelta, ChatParams, ChatReply } from './chat';
 import { explainStartFailure, resolveServer, ServerNotFound } from './server';
 import { SECRET_KEY, SECTION, serverSettings } from './settings';
 import type { StatusItem } from './status';
+import type { Usage } from './usage';
+
+/** How often the status bar's spend follows other windows' spend while idle. */
+const USAGE_POLL_MS = 60_000;
+/** After a request, wait this long before asking for usage (a burst asks once). */
+const USAGE_AFTER_REQUEST_MS = 1_500;
 
 const SET_KEY = 'Set API Key';
 const SHOW_OUTPUT = 'Show Output';
@@ -28,6 +34,8 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
   private apiKey: string | undefined;
   private starting: Promise<void> = Promise.resolve();
   private progressTokens = 0;
+  private usageTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly usagePoll = setInterval(() => void this.refreshUsage(), USAGE_POLL_MS);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -75,6 +83,26 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
       return;
     }
     this.status.set(this.completionEnabled() ? 'ready' : 'disabled');
+    void this.refreshUsage();
+  }
+
+  /** Ask for usage soon (coalescing a burst of requests into one question). */
+  private usageSoon(): void {
+    if (this.usageTimer === undefined) {
+      this.usageTimer = setTimeout(() => {
+        this.usageTimer = undefined;
+        void this.refreshUsage();
+      }, USAGE_AFTER_REQUEST_MS);
+    }
+  }
+
+  /** Today's spend on the status bar item; a server without money fields shows none. */
+  private async refreshUsage(): Promise<void> {
+    try {
+      this.status.setUsage(this.running ? await this.usage() : undefined);
+    } catch {
+      // the status bar keeps what it showed; the usage dialog reports errors
+    }
   }
 
   private fail(problem: string): void {
@@ -88,7 +116,6 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
   }
 
   private create(serverOptions: ServerOptions): LanguageClient {
-    const status = this.status;
     const options: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
       outputChannel: this.output,
@@ -110,9 +137,9 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
       },
       middleware: {
         provideInlineCompletionItems: (document, position, context, token, next) =>
-          status.track(async () => (await next(document, position, context, token)) ?? null),
-        resolveCodeAction: (item, token, next) => status.track(async () => (await next(item, token)) ?? null),
-        executeCommand: (command, args, next) => status.track(async () => next(command, args)),
+          this.tracked(async () => (await next(document, position, context, token)) ?? null),
+        resolveCodeAction: (item, token, next) => this.tracked(async () => (await next(item, token)) ?? null),
+        executeCommand: (command, args, next) => this.tracked(async () => next(command, args)),
         workspace: {
           // Answer `workspace/configuration` for our section with the settings plus the key.
           configuration: async (params, token, next) => {
@@ -185,7 +212,7 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
     const partialResultToken = `deepseek-chat-${++this.progressTokens}`;
     const subscription = client.onProgress(new ProgressType<ChatDelta>(), partialResultToken, onDelta);
     try {
-      return await this.status.track(() =>
+      return await this.tracked(() =>
         client.sendRequest<ChatReply>('deepseek/chat', { ...params, partialResultToken }, token),
       );
     } finally {
@@ -193,12 +220,21 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
     }
   }
 
-  async usage(): Promise<Record<string, number>> {
+  async usage(): Promise<Usage> {
     const client = this.running;
     if (!client) {
       throw new Error('the language server is not running.');
     }
-    return client.sendRequest<Record<string, number>>('deepseek/usage');
+    return client.sendRequest<Usage>('deepseek/usage');
+  }
+
+  /** Track work on the status bar, then refresh the spend it shows. */
+  private async tracked<T>(work: () => Thenable<T>): Promise<T> {
+    try {
+      return await this.status.track(work);
+    } finally {
+      this.usageSoon();
+    }
   }
 
   private async stop(): Promise<void> {
@@ -214,6 +250,8 @@ export class DeepSeekClient implements ChatBackend, vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
+    clearInterval(this.usagePoll);
+    clearTimeout(this.usageTimer);
     await this.stop();
   }
 }

@@ -4,6 +4,7 @@ import { registerChatParticipant } from './chat';
 import { DeepSeekClient } from './client';
 import { initSettingKeys, needsRestart, SECRET_KEY, SECTION } from './settings';
 import { showMenu, StatusItem } from './status';
+import { type Usage, usageLines } from './usage';
 
 let deepseek: DeepSeekClient | undefined;
 
@@ -33,9 +34,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const enabled = config.get<boolean>('completion.enabled', true);
     await config.update('completion.enabled', !enabled, vscode.ConfigurationTarget.Global);
   });
-  command('deepseek.showMenu', () =>
-    showMenu(vscode.workspace.getConfiguration(SECTION).get<boolean>('completion.enabled', true), client.hasKey),
-  );
+  command('deepseek.showMenu', async () => {
+    let usage: Usage | undefined;
+    try {
+      usage = await client.usage();
+    } catch {
+      usage = undefined; // the menu still opens while the server is down
+    }
+    await showMenu(vscode.workspace.getConfiguration(SECTION).get<boolean>('completion.enabled', true), client.hasKey, usage);
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -76,13 +83,7 @@ async function setApiKey(context: vscode.ExtensionContext): Promise<void> {
 
 async function showUsage(client: DeepSeekClient): Promise<void> {
   try {
-    const u = await client.usage();
-    const n = (key: string): number => Number(u[key] ?? 0);
-    const lines = [
-      `Requests: ${n('requests')} (cache hits ${n('cacheHits')}, typed-ahead hits ${n('typedAheadHits')}, cancelled ${n('cancelled')}, errors ${n('errors')})`,
-      `Suggestions: ${n('shown')} shown, ${n('accepted')} accepted`,
-      `Tokens: prompt ${n('promptTokens')} (cache hit ${n('promptCacheHitTokens')}, miss ${n('promptCacheMissTokens')}), completion ${n('completionTokens')}`,
-    ];
+    const lines = usageLines(await client.usage());
     await vscode.window.showInformationMessage('DeepSeek usage since the server started', {
       modal: true,
       detail: lines.join('\n'),

@@ -1,5 +1,6 @@
 // The status bar item: shows ready / working / error / disabled and opens the quick menu.
 import * as vscode from 'vscode';
+import { budgetLine, promptCacheHitRate, suggestionHitRate, type Usage, usd } from './usage';
 
 export type State = 'starting' | 'ready' | 'error' | 'disabled';
 
@@ -16,6 +17,7 @@ export class StatusItem implements vscode.Disposable {
   private state: State = 'starting';
   private detail = '';
   private busy = 0;
+  private usage: Usage | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('deepseek.status', vscode.StatusBarAlignment.Right, 100);
@@ -35,6 +37,12 @@ export class StatusItem implements vscode.Disposable {
     this.render();
   }
 
+  /** Show today's spend (from `deepseek/usage`) beside the name. */
+  setUsage(usage: Usage | undefined): void {
+    this.usage = usage;
+    this.render();
+  }
+
   /** Show "working" while `work` runs (nested calls are counted). */
   async track<T>(work: () => Thenable<T>): Promise<T> {
     this.busy += 1;
@@ -50,7 +58,8 @@ export class StatusItem implements vscode.Disposable {
   private render(): void {
     const working = this.busy > 0 && this.state === 'ready';
     const shown = working ? 'working' : this.state;
-    this.item.text = `${ICONS[shown]} DeepSeek`;
+    const spend = this.usage?.costUsdToday !== undefined ? ` ${usd(this.usage.costUsdToday)}` : '';
+    this.item.text = `${ICONS[shown]} DeepSeek${spend}`;
     const words: Record<State | 'working', string> = {
       starting: 'starting the server',
       ready: 'ready',
@@ -58,9 +67,17 @@ export class StatusItem implements vscode.Disposable {
       error: 'error',
       disabled: 'inline completion disabled',
     };
-    this.item.tooltip = `DeepSeek: ${words[shown]}${this.detail ? ` — ${this.detail}` : ''}\nClick for the DeepSeek menu.`;
+    const money = this.usage
+      ? `\nToday ${usd(this.usage.costUsdToday)}, this month ${usd(this.usage.costUsdMonth)} (UTC). ${budgetLine(this.usage)}`
+      : '';
+    this.item.tooltip = `DeepSeek: ${words[shown]}${this.detail ? ` — ${this.detail}` : ''}${money}\nClick for the DeepSeek menu.`;
+    const capped = this.usage?.budget?.state === 'capped';
     this.item.backgroundColor =
-      this.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+      this.state === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : capped
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     this.item.accessibilityInformation = { label: `DeepSeek ${words[shown]}` };
   }
 
@@ -75,8 +92,23 @@ interface MenuEntry extends vscode.QuickPickItem {
 }
 
 /** The quick menu opened from the status bar item. */
-export async function showMenu(completionEnabled: boolean, hasKey: boolean): Promise<void> {
+export async function showMenu(completionEnabled: boolean, hasKey: boolean, usage?: Usage): Promise<void> {
+  const money: MenuEntry[] = usage
+    ? [
+        {
+          label: `$(credit-card) Today ${usd(usage.costUsdToday)} · this month ${usd(usage.costUsdMonth)}`,
+          description: budgetLine(usage) || 'no spend cap set',
+          command: 'deepseek.showUsage',
+        },
+        {
+          label: `$(database) Cache: ${suggestionHitRate(usage)} of suggestions, ${promptCacheHitRate(usage)} of prompt tokens`,
+          description: 'served without a request / from DeepSeek\'s prefix cache',
+          command: 'deepseek.showUsage',
+        },
+      ]
+    : [];
   const entries: MenuEntry[] = [
+    ...money,
     {
       label: completionEnabled ? '$(circle-slash) Disable inline completion' : '$(sparkle) Enable inline completion',
       command: 'deepseek.toggleCompletion',

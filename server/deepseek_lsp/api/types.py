@@ -107,11 +107,19 @@ class Usage:
         """Read a `usage` object, tolerating missing or odd fields."""
         details = usage.get("completion_tokens_details")
         reasoning = details.get("reasoning_tokens") if isinstance(details, Mapping) else 0
+        prompt = _int(usage.get("prompt_tokens"))
+        hit = _int(usage.get("prompt_cache_hit_tokens"))
+        miss = _int(usage.get("prompt_cache_miss_tokens"))
+        prompt_details = usage.get("prompt_tokens_details")
+        if not hit and not miss and isinstance(prompt_details, Mapping):
+            # OpenAI-style gateways report only the cached part of the prompt.
+            hit = min(_int(prompt_details.get("cached_tokens")), prompt)
+            miss = prompt - hit
         return cls(
-            prompt_tokens=_int(usage.get("prompt_tokens")),
+            prompt_tokens=prompt,
             completion_tokens=_int(usage.get("completion_tokens")),
-            prompt_cache_hit_tokens=_int(usage.get("prompt_cache_hit_tokens")),
-            prompt_cache_miss_tokens=_int(usage.get("prompt_cache_miss_tokens")),
+            prompt_cache_hit_tokens=hit,
+            prompt_cache_miss_tokens=miss,
             reasoning_tokens=_int(reasoning),
         )
 

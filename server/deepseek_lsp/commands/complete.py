@@ -18,6 +18,8 @@ from deepseek_lsp.console import err, out
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.languages import language_for
+from deepseek_lsp.engine.policy import PolicyFiles
+from deepseek_lsp.engine.spend import Caps, Ledger, Spend, state_dir
 from deepseek_lsp.settings import Settings, load
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -80,17 +82,31 @@ def run_complete(target: str, *, show_prompt: bool = False, offline: bool = Fals
             "fake DeepSeek server (canned suggestions). Set the key for real ones."
         )
         offline = True
+    policy = PolicyFiles(env, [os.getcwd()])
+    policy.refresh()
+    reason = policy.policy.refusal("completion", settings.completion.model)
+    if reason is not None:
+        err(f"deepseek-lsp: not sent: {reason}")
+        return 1
     with offline_api(offline) as forced:
         if forced:
             settings, _ = load(env, forced)
-        return asyncio.run(_complete(settings, doc, pos, path, show_prompt))
+        settings = policy.policy.constrain(settings)
+        # Real requests cost real money: they count in the user's spend; the fake's do not.
+        spend = None if forced else Spend(Ledger(state_dir(env)), caps=Caps())
+        return asyncio.run(_complete(settings, doc, pos, path, show_prompt, spend))
 
 
 async def _complete(
-    settings: Settings, doc: Document, pos: tuple[int, int], path: Path, show: bool
+    settings: Settings,
+    doc: Document,
+    pos: tuple[int, int],
+    path: Path,
+    show: bool,
+    spend: Spend | None = None,
 ) -> int:
     client = DeepSeekClient(ApiConfig.from_settings(settings))
-    engine = CompletionEngine(settings, client)
+    engine = CompletionEngine(settings, client, spend=spend)
     relpath = os.path.relpath(path.resolve(), Path.cwd())
     try:
         if engine.is_excluded(str(path.resolve()), (str(Path.cwd()),)):
@@ -120,6 +136,7 @@ async def _complete(
             f"{elapsed_ms:.0f} ms; tokens: prompt {u.prompt_tokens} "
             f"(cache hit {u.prompt_cache_hit_tokens}, miss {u.prompt_cache_miss_tokens}), "
             f"completion {u.completion_tokens}"
+            + (f"; cost ${spend.cost_usd:.6f}" if spend else "")
             + ("" if suggestion else "; no suggestion for this position")
             + (
                 f"; replaces the {suggestion.replace} character(s) after the cursor"
@@ -130,3 +147,5 @@ async def _complete(
         return 0
     finally:
         await client.aclose()
+        if spend is not None:
+            await spend.close()

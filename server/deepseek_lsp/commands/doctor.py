@@ -9,6 +9,8 @@ import sys
 from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
 from deepseek_lsp.commands.offline import offline_api
 from deepseek_lsp.console import out
+from deepseek_lsp.engine.policy import PolicyFiles
+from deepseek_lsp.engine.spend import Ledger, state_dir
 from deepseek_lsp.settings import Settings, load
 
 
@@ -67,6 +69,25 @@ async def _check(settings: Settings) -> tuple[list[str], list[str]]:
     return problems, warnings
 
 
+def _spend_and_policy(env: dict[str, str]) -> list[str]:
+    """Today's spend (all of this user's servers) and the policy in force; policy problems."""
+    ledger = Ledger(state_dir(env))
+    ledger.sync()
+    _say("·", f"spend today (UTC): ${ledger.today():.4f}; this month: ${ledger.month():.4f}")
+    files = PolicyFiles(env, [os.getcwd()])
+    files.refresh()
+    policy = files.policy
+    for ceiling, name in (
+        (policy.ceiling("daily_usd"), "daily"),
+        (policy.ceiling("monthly_usd"), "monthly"),
+    ):
+        if ceiling is not None:
+            _say("·", f"policy {name} budget ceiling: ${ceiling:.2f}")
+    if policy.files:
+        _say("·", "policy files: " + ", ".join(f.path for f in policy.files))
+    return policy.errors
+
+
 def run_doctor(*, offline: bool = False) -> int:
     """Print each check, then a verdict; exit 1 on any problem."""
     with offline_api(offline) as forced:
@@ -74,7 +95,7 @@ def run_doctor(*, offline: bool = False) -> int:
             _say("·", "offline: checking the built-in fake DeepSeek server")
         settings, setting_problems = load(dict(os.environ), forced)
         problems, warnings = asyncio.run(_check(settings))
-    problems = setting_problems + problems
+    problems = setting_problems + problems + _spend_and_policy(dict(os.environ))
     for warning in warnings:
         _say("!", warning)
     for problem in problems:

@@ -21,6 +21,7 @@ from deepseek_lsp.api import ApiError
 from deepseek_lsp.engine import actions as engine
 from deepseek_lsp.engine.actions import ActionKind, ActionResult
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.lsp import guard
 from deepseek_lsp.lsp.convert import diagnostics_of, selection_of
 from deepseek_lsp.lsp.edits import workspace_edit
 from deepseek_lsp.lsp.messages import REQUEST_FAILED, error_text
@@ -85,8 +86,9 @@ async def run(
     diags: Sequence[types.Diagnostic],
 ) -> ActionResult:
     """Run an action with the server's client and settings; API errors become a clear reply."""
+    await guard.allow(ls, "actions")
     try:
-        return await engine.run_action(
+        result = await engine.run_action(
             kind,
             doc,
             selection_of(doc, rng),
@@ -99,6 +101,15 @@ async def run(
     except ApiError as exc:
         ls.notifier.api_error(exc, setting="chat.model")
         raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
+    record(ls, result)
+    return result
+
+
+def record(ls: DeepSeekServer, result: ActionResult) -> None:
+    """Count an action's tokens and price them (at the chat model: actions use it)."""
+    if result.usage is not None:
+        ls.engine.usage.add_tokens(result.usage)
+        ls.spend.record("actions", ls.settings.chat.model, result.usage)
 
 
 async def apply(ls: DeepSeekServer, title: str, result: ActionResult, uri: str) -> dict[str, Any]:
@@ -173,7 +184,7 @@ def register(server: DeepSeekServer) -> None:
     def code_action(ls: DeepSeekServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         """The DeepSeek actions that fit the range; no API call here."""
         doc = ls.document(params.text_document.uri)
-        if ls.engine.is_excluded(doc.uri, ls.workspace_roots):
+        if ls.engine.is_excluded(doc.uri, ls.workspace_roots) or not guard.actions_allowed(ls):
             return []
         diags = list(params.context.diagnostics or [])
         kinds = engine.available_actions(
@@ -252,6 +263,7 @@ def register(server: DeepSeekServer) -> None:
         if not args or not isinstance(args[0], str):
             raise JsonRpcInvalidParams("Expected arguments [uri].")
         doc = ls.document(args[0])
+        await guard.allow(ls, "actions")
         try:
             result = await engine.add_docstrings_to_file(
                 doc,
@@ -264,6 +276,7 @@ def register(server: DeepSeekServer) -> None:
         except ApiError as exc:
             ls.notifier.api_error(exc, setting="chat.model")
             raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
+        record(ls, result)
         outcome = await apply(ls, BATCH_TITLE, result, doc.uri)
         if result.text and result.edits:
             ls.notifier.info(f"DeepSeek: {result.text}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from deepseek_lsp.lsp import actions, chat, completion, lifecycle
+from deepseek_lsp.lsp import actions, chat, completion, guard, lifecycle
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 
@@ -14,6 +14,7 @@ def create_server(
 ) -> DeepSeekServer:
     """A server with every feature registered."""
     server = DeepSeekServer(env, forced)
+    guard.install(server)
     for feature in (lifecycle, completion, actions, chat):
         feature.register(server)
     return server

@@ -17,7 +17,7 @@ from deepseek_lsp.api import ApiError, ModelUnavailableError
 from deepseek_lsp.engine import chat as engine
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.usage import camel_case
-from deepseek_lsp.lsp import protocol
+from deepseek_lsp.lsp import guard, protocol
 from deepseek_lsp.lsp.convert import selection_of
 from deepseek_lsp.lsp.messages import REQUEST_FAILED, error_text
 from deepseek_lsp.lsp.server import DeepSeekServer
@@ -77,6 +77,7 @@ def register(server: DeepSeekServer) -> None:
     async def chat(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
         """One chat turn with optional command, selection and history; streamed when asked."""
         request = _parse(ls, params)
+        await guard.allow(ls, "chat")
         try:
             result = await engine.chat(
                 ls.client,
@@ -97,6 +98,8 @@ def register(server: DeepSeekServer) -> None:
                 ls.notifier.api_error(exc, setting="chat.model")
             raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
         ls.engine.usage.add_tokens(result.usage)
+        if result.usage is not None:
+            ls.spend.record("chat", result.model or ls.settings.chat.model, result.usage)
         answer: dict[str, Any] = {"text": result.text}
         if result.reasoning:
             answer["reasoning"] = result.reasoning

@@ -15,7 +15,7 @@ from lsprotocol import types
 from deepseek_lsp.api import ApiError
 from deepseek_lsp.engine.completion import Suggestion, Trigger
 from deepseek_lsp.engine.document import Document
-from deepseek_lsp.lsp import protocol
+from deepseek_lsp.lsp import guard, protocol
 from deepseek_lsp.lsp.server import DeepSeekServer
 from deepseek_lsp.lsp.vim_completion import vim_completion_item
 
@@ -30,6 +30,8 @@ async def suggest(
     ls: DeepSeekServer, doc: Document, pos: tuple[int, int], trigger: Trigger, slot: str
 ) -> Suggestion | None:
     """Ask the engine; report API failures to the user (once a minute per kind)."""
+    if guard.completion_refusal(ls, invoked=trigger == "invoked"):
+        return None
     try:
         return await ls.engine.complete(
             doc,
@@ -123,9 +125,10 @@ def register(server: DeepSeekServer) -> None:
         ls.engine.usage.accepted += 1
 
     @server.feature(protocol.USAGE)
-    def usage(ls: DeepSeekServer, params: Any) -> dict[str, int]:
-        """Counters since the server started."""
-        return ls.engine.usage.to_json()
+    async def usage(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
+        """Counters since the server started, and money (today's and this month's persisted)."""
+        await ls.spend.refresh()
+        return {**ls.engine.usage.to_json(), **ls.spend.to_json()}
 
     @server.feature(protocol.DID_SHOW_COMPLETION)
     def did_show(ls: DeepSeekServer, params: Any) -> None:

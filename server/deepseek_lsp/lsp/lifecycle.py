@@ -8,6 +8,7 @@ from typing import Any
 from lsprotocol import types
 
 from deepseek_lsp.engine.uris import uri_to_path
+from deepseek_lsp.lsp import guard
 from deepseek_lsp.lsp.server import DeepSeekServer
 from deepseek_lsp.lsp.vim_completion import detect_vim_client
 from deepseek_lsp.settings import deepseek_section
@@ -32,6 +33,8 @@ def register(server: DeepSeekServer) -> None:
         options = params.initialization_options
         ls.init_options = deepseek_section(options) if isinstance(options, Mapping) else None
         ls.workspace_roots = _roots(params)
+        ls.policy_files.set_roots(ls.workspace_roots)
+        ls.policy_files.refresh()  # start-up: a few small files, before any request
         ls.vim_client = detect_vim_client(params)
         ls.apply_settings()
 
@@ -39,6 +42,7 @@ def register(server: DeepSeekServer) -> None:
     async def initialized(ls: DeepSeekServer, params: types.InitializedParams) -> None:
         """Pull the editor's configuration once the client is ready; get HTTP ready too."""
         ls.client.warm_up()  # after the initialize answer, so start-up does not wait for it
+        ls.run_background(guard.watch_policy(ls))
         await ls.pull_configuration()
         await ls.serve_metrics()
 
@@ -62,9 +66,11 @@ def register(server: DeepSeekServer) -> None:
         added = [uri_to_path(f.uri) for f in params.event.added]
         kept = [r for r in ls.workspace_roots if r not in removed]
         ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
+        ls.policy_files.set_roots(ls.workspace_roots)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:
         """Close the connection pool and the metrics endpoint."""
         await ls.client.aclose()
         await ls.metrics.close()
+        await ls.spend.close()

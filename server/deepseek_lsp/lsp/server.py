@@ -11,7 +11,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from functools import partial
 from typing import Any, BinaryIO
 
@@ -24,6 +24,8 @@ from deepseek_lsp import __version__
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
 from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
+from deepseek_lsp.engine.policy import PolicyFiles
+from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
 from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.lsp.envelope import PARSE_ERROR, Rejected
 from deepseek_lsp.lsp.framing import Framer, FramingError
@@ -32,7 +34,7 @@ from deepseek_lsp.lsp.metrics import MetricsServer
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.lsp.strict import strict_converter
 from deepseek_lsp.lsp.vim_completion import VimClient
-from deepseek_lsp.settings import load
+from deepseek_lsp.settings import Settings, load
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +58,20 @@ class DeepSeekServer(LanguageServer):
         self.editor_config: Mapping[str, Any] | None = None
         self.workspace_roots: tuple[str, ...] = ()
         self.vim_client: VimClient | None = None  # ALE and vim-lsp get items Vim can insert
-        self.settings, _ = load(self.env, forced)
+        self.policy_files = PolicyFiles(self.env)
+        self.policy_files.refresh()
+        self.settings = self.policy_files.policy.constrain(load(self.env, forced)[0])
+        self.spend = Spend(Ledger(state_dir(self.env)))
+        self.spend.configure(*_spend_config(self.settings))
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
-        self.engine = CompletionEngine(self.settings, self.client)
+        self.engine = CompletionEngine(self.settings, self.client, spend=self.spend)
         self.notifier = Notifier(self.window_show_message)
         self.metrics = MetricsServer(self.engine.usage)
         self._metrics_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
         self.exit_code = 0
+        self._policy_errors: set[str] = set()
 
     @property
     def documents(self) -> DocumentStore:
@@ -89,6 +96,11 @@ class DeepSeekServer(LanguageServer):
     def apply_settings(self) -> None:
         """Recompute settings from every source; report each new problem once."""
         settings, problems = load(self.env, self.init_options, self.editor_config, self.forced)
+        settings = self.policy_files.policy.constrain(settings)
+        errors = set(self.policy_files.policy.errors)
+        for error in sorted(errors - self._policy_errors):  # once per breakage
+            self.notifier.show("policy", error, force=True)
+        self._policy_errors = errors
         for problem in problems:
             if problem not in self._reported:
                 self._reported.add(problem)
@@ -105,13 +117,18 @@ class DeepSeekServer(LanguageServer):
         self.settings = settings
         self.client.configure(ApiConfig.from_settings(settings))
         self.engine.update_settings(settings)
+        self.spend.configure(*_spend_config(settings))
         if self._metrics_lock is not None:  # past `initialized`: follow the new port
-            task = asyncio.ensure_future(self.serve_metrics())
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self.run_background(self.serve_metrics())
         log.info(
             "settings applied: model %s, base URL %s", settings.completion.model, settings.base_url
         )
+
+    def run_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` as a task the server keeps a reference to until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def serve_metrics(self) -> None:
         """Serve Prometheus metrics when `metrics.port` is set; say so once if the port is taken."""
@@ -211,3 +228,9 @@ class DeepSeekServer(LanguageServer):
 
 def _read1(pipe: BinaryIO) -> Any:
     return getattr(pipe, "read1", pipe.read)
+
+
+def _spend_config(settings: Settings) -> tuple[Caps, dict[str, Price]]:
+    budget = settings.budget
+    pricing = {model: Price(*row) for model, row in budget.pricing.items()}
+    return Caps(budget.daily_usd, budget.monthly_usd), pricing

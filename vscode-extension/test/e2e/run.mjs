@@ -150,7 +150,12 @@ async function main() {
   await step('code-server starts', async () => {
     const server = await startCodeServer(CODE_SERVER, {
       port, dirs, folder: dirs.folder, proposedApi: HARNESS_ID, logFile: logs('code-server.log'),
-      env: { ...baseEnv, DEEPSEEK_BASE_URL: fake.url, DEEPSEEK_API_KEY: 'sk-e2e-test' },
+      env: {
+        ...baseEnv,
+        DEEPSEEK_BASE_URL: fake.url,
+        DEEPSEEK_API_KEY: 'sk-e2e-test',
+        DEEPSEEK_LSP_STATE_DIR: path.join(ARTIFACTS, 'state'), // never the user's own spend file
+      },
     });
     cleanups.push(server.stop);
   });
@@ -280,13 +285,19 @@ async function main() {
   });
 
   await step('the status bar menu shows usage from the server', async () => {
-    await page.locator('div.statusbar-item[aria-label^="DeepSeek"]').click();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show usage' }).click();
+    const item = page.locator('div.statusbar-item[aria-label^="DeepSeek"]');
+    await waitFor("today's spend on the status item", async () => /DeepSeek \$\d/.test(await item.innerText()), { timeoutMs: 15000 });
+    await item.click();
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Today $' }).waitFor({ timeout: 15000 });
+    await rows.filter({ hasText: 'of prompt tokens' }).waitFor({ timeout: 15000 });
+    await rows.filter({ hasText: 'Show usage' }).click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 15000 });
     const text = await dialog.innerText();
     const requests = Number(/Requests: (\d+)/.exec(text)?.[1] ?? 0);
     if (requests < 1) throw new Error(`usage shows no requests: ${text}`);
+    if (!/Spend: today \$/.test(text)) throw new Error(`usage shows no spend: ${text}`);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden', timeout: 10000 });
   });

@@ -25,6 +25,7 @@ from deepseek_lsp.engine.completion.multiline import line_complete
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
+from deepseek_lsp.engine.spend import Spend
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.settings import Settings
 
@@ -88,10 +89,12 @@ class CompletionEngine:
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
+        spend: Spend | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.usage = usage or UsageCounters()
+        self.spend = spend  # prices requests; at a cap, holds back what would go upstream
         self._timer = timer
         self._cache: SuggestionCache[post.Draft] = SuggestionCache(
             settings.cache.max_entries, settings.cache.ttl_seconds
@@ -192,6 +195,8 @@ class CompletionEngine:
             joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
             if joined is not None:
                 return joined if doc.version == version else None
+            if not await self._within_budget(trigger):
+                return None
             delay = 0.0
             if trigger == "automatic":
                 delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
@@ -205,6 +210,14 @@ class CompletionEngine:
         if doc.version != version:
             return None  # the document moved on: never show a stale suggestion
         return _suggestion(draft, "upstream")
+
+    async def _within_budget(self, trigger: Trigger) -> bool:
+        """At a spend cap automatic requests stay home; an invoked one asks the user first."""
+        if self.spend is None:
+            return True
+        return (
+            self.spend.automatic_allowed() if trigger == "automatic" else await self.spend.approve()
+        )
 
     async def _join_inflight(
         self, doc: Document, slot: str, prefix: str, suffix: str, key: str
@@ -268,6 +281,7 @@ class CompletionEngine:
         self.usage.requests += 1
         started = self._timer()
         parts: list[str] = []
+        usage, model = None, prepared.request.model
         try:
             async with self.client.stream_fim(
                 prepared.request, retry=retry, fallback_models=s.completion.fallback_models
@@ -277,11 +291,16 @@ class CompletionEngine:
                     if not prepared.ctx.multiline and line_complete("".join(parts)):
                         break  # single-line: the rest is not wanted, stop paying for it
                 usage, finish = stream.usage, stream.finish_reason
+                model = getattr(stream, "model", model)
         except ApiError as exc:
             self.usage.errors += 1
             if exc.kind in ("auth", "balance"):
                 self._paused_until = self._timer() + PAUSE_SECONDS
             raise
+        finally:
+            if self.spend is not None:  # priced even when we hung up before `usage` came
+                sent = len(prepared.request.prompt) + len(prepared.request.suffix)
+                self.spend.record_answer("completion", model, usage, sent, len("".join(parts)))
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
