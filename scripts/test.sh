@@ -10,6 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
+# Redis and Prometheus for the shared-cache and metrics tests (started by the tests themselves).
+bash scripts/setup-services.sh
+
 # Real-editor tests need Neovim, Emacs + eglot, and VS Code (code-server + Chromium + npm).
 if [ "${DEEPSEEK_SKIP_EDITORS:-0}" != 1 ]; then
   bash scripts/setup-editors.sh

@@ -24,6 +24,11 @@ URI = "file:///work/proj/app.py"
 TEXT = "import os\n\ndef add(a, b):\n    return \n\nprint(add(1, 2))\n"
 
 
+def fake_requests_model(fake) -> str:
+    """The model the server asked for (the request body says it)."""
+    return fim_requests(fake)[0].body["model"]
+
+
 def fim_requests(fake):
     return [r for r in fake.requests if r.path.endswith("/beta/completions")]
 
@@ -404,9 +409,11 @@ async def test_prometheus_metrics_are_served_on_the_configured_port(fake):
                     break
                 except httpx.ConnectError:
                     await asyncio.sleep(0.05)
-        assert "deepseek_lsp_requests_total 1" in page
-        assert "deepseek_lsp_cache_hits_total 1" in page
-        assert "# TYPE deepseek_lsp_completion_tokens_total counter" in page
+        ok = f'model="{fake_requests_model(fake)}",outcome="ok"'
+        assert f'deepseek_lsp_requests_total{{feature="completion",{ok}}} 1.0' in page
+        assert 'deepseek_lsp_cache_hits_total{level="memory"} 1.0' in page
+        assert 'deepseek_lsp_server_added_seconds_count{feature="completion"} 2.0' in page
+        assert "# TYPE deepseek_lsp_tokens_total counter" in page
 
 
 async def test_exclude_globs_follow_workspace_folder_changes(fake, tmp_path):

@@ -130,3 +130,18 @@ def test_total_timeout_setting():
     assert s.Settings().http.total_timeout_seconds == 120.0
     result, problems = s.Settings().merged({"http": {"totalTimeoutSeconds": 5}})
     assert problems == [] and result.http.total_timeout_seconds == 5.0
+
+
+def test_redis_url_schemes_and_timeout():
+    for url in ("redis://:pw@127.0.0.1:6379/2", "rediss://cache.example:6380/0", "unix:///r.sock"):
+        st, problems = s.Settings().merged({"cache": {"redisUrl": url}})
+        assert problems == [] and st.cache.redis_url == url
+    assert s.Settings().cache.redis_timeout_ms == 25
+    st, problems = s.Settings().merged({"cache.redisTimeoutMs": 40})
+    assert st.cache.redis_timeout_ms == 40 and problems == []
+    st, problems = s.Settings().merged(
+        {"cache": {"redisUrl": "http://:hunter2@host/0", "redisTimeoutMs": 0}}
+    )
+    assert st.cache.redis_url is None and st.cache.redis_timeout_ms == 25
+    assert len(problems) == 2 and "cache.redisUrl" in problems[0]
+    assert "hunter2" not in problems[0] and "http://" in problems[0]

@@ -12,6 +12,7 @@ class UsageCounters:
 
     requests: int = 0
     cache_hits: int = 0
+    redis_hits: int = 0  # the shared second level (cache.redisUrl); cache_hits is the first
     typed_ahead_hits: int = 0
     cancelled: int = 0
     errors: int = 0

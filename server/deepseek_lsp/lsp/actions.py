@@ -88,16 +88,17 @@ async def run(
     """Run an action with the server's client and settings; API errors become a clear reply."""
     await guard.allow(ls, "actions")
     try:
-        result = await engine.run_action(
-            kind,
-            doc,
-            selection_of(doc, rng),
-            diagnostics_of(diags),
-            ls.client,
-            ls.settings,
-            workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
-            workspace_roots=ls.workspace_roots,
-        )
+        with ls.metrics.handling("actions"):
+            result = await engine.run_action(
+                kind,
+                doc,
+                selection_of(doc, rng),
+                diagnostics_of(diags),
+                ls.upstream["actions"],
+                ls.settings,
+                workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
+                workspace_roots=ls.workspace_roots,
+            )
     except ApiError as exc:
         ls.notifier.api_error(exc, setting="chat.model")
         raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None
@@ -265,14 +266,15 @@ def register(server: DeepSeekServer) -> None:
         doc = ls.document(args[0])
         await guard.allow(ls, "actions")
         try:
-            result = await engine.add_docstrings_to_file(
-                doc,
-                ls.client,
-                ls.settings,
-                concurrency=BATCH_CONCURRENCY,
-                workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
-                workspace_roots=ls.workspace_roots,
-            )
+            with ls.metrics.handling("actions"):
+                result = await engine.add_docstrings_to_file(
+                    doc,
+                    ls.upstream["actions"],
+                    ls.settings,
+                    concurrency=BATCH_CONCURRENCY,
+                    workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
+                    workspace_roots=ls.workspace_roots,
+                )
         except ApiError as exc:
             ls.notifier.api_error(exc, setting="chat.model")
             raise JsonRpcException(error_text(exc, "chat.model"), code=REQUEST_FAILED) from None

@@ -79,19 +79,20 @@ def register(server: DeepSeekServer) -> None:
         request = _parse(ls, params)
         await guard.allow(ls, "chat")
         try:
-            result = await engine.chat(
-                ls.client,
-                ls.settings,
-                request["message"],
-                command=request["command"],
-                history=request["history"],
-                selection=None,  # the engine reads the range (or the enclosing function)
-                document=request["document"],
-                range=request["range"],
-                on_delta=_streamer(ls, request["token"], "delta"),
-                on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
-                workspace_roots=ls.workspace_roots,
-            )
+            with ls.metrics.handling("chat"):
+                result = await engine.chat(
+                    ls.upstream["chat"],
+                    ls.settings,
+                    request["message"],
+                    command=request["command"],
+                    history=request["history"],
+                    selection=None,  # the engine reads the range (or the enclosing function)
+                    document=request["document"],
+                    range=request["range"],
+                    on_delta=_streamer(ls, request["token"], "delta"),
+                    on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
+                    workspace_roots=ls.workspace_roots,
+                )
         except ApiError as exc:
             ls.engine.usage.errors += 1
             if isinstance(exc, ModelUnavailableError):  # other failures show in the chat panel

@@ -33,18 +33,22 @@ async def suggest(
     if guard.completion_refusal(ls, invoked=trigger == "invoked"):
         return None
     try:
-        return await ls.engine.complete(
-            doc,
-            pos,
-            trigger,
-            slot=slot,
-            workspace_relpath=ls.relpath(doc.uri),
-            workspace_roots=ls.workspace_roots,
-        )
+        with ls.metrics.handling("completion"):
+            suggestion = await ls.engine.complete(
+                doc,
+                pos,
+                trigger,
+                slot=slot,
+                workspace_relpath=ls.relpath(doc.uri),
+                workspace_roots=ls.workspace_roots,
+            )
     except ApiError as exc:
         log.warning("completion failed: %s", exc.message)
         ls.notifier.api_error(exc, setting="completion.model")
         return None
+    if suggestion is not None:
+        ls.metrics.hit(suggestion.source)
+    return suggestion
 
 
 def cursor(doc: Document, position: types.Position) -> tuple[tuple[int, int], types.Position]:

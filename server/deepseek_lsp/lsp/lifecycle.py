@@ -70,7 +70,8 @@ def register(server: DeepSeekServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DeepSeekServer, params: Any) -> None:
-        """Close the connection pool and the metrics endpoint."""
+        """Close the connection pool, the shared cache and the metrics endpoint."""
         await ls.client.aclose()
+        await ls.engine.aclose()
         await ls.metrics.close()
         await ls.spend.close()

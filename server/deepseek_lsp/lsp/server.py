@@ -27,10 +27,12 @@ from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocumen
 from deepseek_lsp.engine.policy import PolicyFiles
 from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
 from deepseek_lsp.engine.uris import uri_to_path
+from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.lsp.envelope import PARSE_ERROR, Rejected
 from deepseek_lsp.lsp.framing import Framer, FramingError
 from deepseek_lsp.lsp.messages import Notifier
-from deepseek_lsp.lsp.metrics import MetricsServer
+from deepseek_lsp.lsp.metered import MeteredClient
+from deepseek_lsp.lsp.metrics import FEATURES, Metrics
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
 from deepseek_lsp.lsp.strict import strict_converter
 from deepseek_lsp.lsp.vim_completion import VimClient
@@ -64,9 +66,18 @@ class DeepSeekServer(LanguageServer):
         self.spend = Spend(Ledger(state_dir(self.env)))
         self.spend.configure(*_spend_config(self.settings))
         self.client = DeepSeekClient(ApiConfig.from_settings(self.settings))
-        self.engine = CompletionEngine(self.settings, self.client, spend=self.spend)
         self.notifier = Notifier(self.window_show_message)
-        self.metrics = MetricsServer(self.engine.usage)
+        self.usage = UsageCounters()
+        self.metrics = Metrics(self.usage)
+        self.upstream = {f: MeteredClient(self.client, self.metrics, f) for f in FEATURES}
+        self.engine = CompletionEngine(
+            self.settings,
+            self.upstream["completion"],
+            usage=self.usage,
+            spend=self.spend,
+            report=lambda text: self.notifier.show("redis", text),
+        )
+        self.spend.listeners.append(self.metrics.count_cost)
         self._metrics_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
@@ -105,13 +116,8 @@ class DeepSeekServer(LanguageServer):
             if problem not in self._reported:
                 self._reported.add(problem)
                 self.notifier.show("settings", problem, force=True)
-        if settings.cache.redis_url and "redis" not in self._reported:
-            self._reported.add("redis")
-            self.notifier.show(
-                "settings",
-                "cache.redisUrl is not supported by this version; using the in-memory cache only.",
-                force=True,
-            )
+        if settings.metrics_port is not None:
+            self.metrics.enable()  # record from the first request, before the port is up
         if settings == self.settings:
             return
         self.settings = settings
@@ -138,6 +144,9 @@ class DeepSeekServer(LanguageServer):
             port = self.settings.metrics_port
             try:
                 await self.metrics.serve(port)
+                self.metrics.known_models(
+                    {self.settings.completion.model, self.settings.chat.model}
+                )
             except OSError as exc:
                 self.notifier.show("metrics", f"Cannot serve metrics on 127.0.0.1:{port}: {exc}.")
 

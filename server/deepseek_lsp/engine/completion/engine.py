@@ -15,11 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from deepseek_lsp.api import ApiError, DeepSeekClient, FimRequest, RetryPolicy
+from deepseek_lsp.api import ApiError, FimRequest, RetryPolicy
 from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import prompt as fim_prompt
+from deepseek_lsp.engine.completion import redis_cache, waiting
 from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
+from deepseek_lsp.engine.completion.client import FimClient
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.completion.multiline import line_complete
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 prompt_log = logging.getLogger("deepseek_lsp.prompts")  # only used when logPrompts is on
 
 Trigger = Literal["invoked", "automatic"]
-Source = Literal["upstream", "cache", "typed_ahead"]
+Source = Literal["upstream", "cache", "redis", "typed_ahead", "inflight"]
 
 # How much raw text around the cursor anchors a typed-ahead suggestion.
 ANCHOR_PREFIX_CHARS = 512
@@ -85,11 +87,12 @@ class CompletionEngine:
     def __init__(
         self,
         settings: Settings,
-        client: DeepSeekClient,
+        client: FimClient,
         *,
         usage: UsageCounters | None = None,
         timer: Callable[[], float] = time.monotonic,
         spend: Spend | None = None,
+        report: Callable[[str], None] = log.warning,  # says once when the shared cache fails
     ) -> None:
         self.settings = settings
         self.client = client
@@ -105,6 +108,8 @@ class CompletionEngine:
         self._inflight: dict[tuple[str, str], _InFlight] = {}
         self._paused_until = 0.0
         self._latency: float | None = None
+        self._report = report
+        self.redis = redis_cache.replace(None, settings.cache, report)
 
     def update_settings(self, settings: Settings) -> None:
         """Take new settings; the next request uses them. A change lifts an auth pause."""
@@ -112,6 +117,12 @@ class CompletionEngine:
             self._cache.resize(settings.cache.max_entries, settings.cache.ttl_seconds)
         self.settings = settings
         self._paused_until = 0.0
+        self.redis = redis_cache.replace(self.redis, settings.cache, self._report)
+
+    async def aclose(self) -> None:
+        """Finish pending shared-cache writes and close its connections."""
+        if self.redis is not None:
+            await self.redis.aclose()
 
     def document_changed(self, uri: str) -> None:
         """Record a keystroke, for the adaptive debounce."""
@@ -190,18 +201,25 @@ class CompletionEngine:
         if rest:
             self.usage.typed_ahead_hits += 1
             return Suggestion(rest, "typed_ahead")
+        shared = await self.redis.get(prepared.key) if self.redis is not None else None
+        if shared is not None:  # the second level: promoted into the first
+            self.usage.redis_hits += 1
+            self._cache.put(prepared.key, shared)
+            self._remember(doc.uri, raw_prefix, raw_suffix, shared)
+            return _suggestion(shared, "redis") if doc.version == version else None
         retry = INVOKED_RETRY if trigger == "invoked" else None
         try:
-            joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
-            if joined is not None:
-                return joined if doc.version == version else None
-            if not await self._within_budget(trigger):
-                return None
-            delay = 0.0
-            if trigger == "automatic":
-                delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
-            work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
-            draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
+            with waiting.waiting():  # debounce and upstream: not the server's own time
+                joined = await self._join_inflight(doc, slot, raw_prefix, raw_suffix, prepared.key)
+                if joined is not None:
+                    return joined if doc.version == version else None
+                if not await self._within_budget(trigger):
+                    return None
+                delay = 0.0
+                if trigger == "automatic":
+                    delay = self._debounce.delay(doc.uri, s.completion.debounce_ms, self._latency)
+                work = self._work(doc.uri, slot, raw_prefix, raw_suffix, prepared, retry)
+                draft = await self._scheduler.run((doc.uri, slot), prepared.key, work, delay=delay)
         except Superseded:
             return None
         except asyncio.CancelledError:
@@ -244,7 +262,7 @@ class CompletionEngine:
         if not rest:
             return None
         self.usage.typed_ahead_hits += 1
-        return Suggestion(rest, "typed_ahead")
+        return Suggestion(rest, "inflight")
 
     def _work(
         self,
@@ -306,6 +324,8 @@ class CompletionEngine:
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed
         draft = post.postprocess("".join(parts), prepared.ctx, finish)
         self._cache.put(prepared.key, draft)
+        if self.redis is not None:
+            self.redis.put(prepared.key, draft)  # in the background: never delays this answer
         return draft
 
     def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:
