@@ -12,11 +12,12 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Coroutine, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from deepseek_lsp import __version__
@@ -27,10 +28,13 @@ from deepseek_lsp.engine.policy import PolicyFiles
 from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
 from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.engine.usage import UsageCounters
+from deepseek_lsp.lsp.envelope import PARSE_ERROR, Rejected
+from deepseek_lsp.lsp.framing import Framer, FramingError
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.metered import MeteredClient
 from deepseek_lsp.lsp.metrics import FEATURES, Metrics
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
+from deepseek_lsp.lsp.strict import strict_converter
 from deepseek_lsp.lsp.vim_completion import VimClient
 from deepseek_lsp.settings import Settings, load
 
@@ -50,6 +54,7 @@ class DeepSeekServer(LanguageServer):
             "deepseek-lsp",
             __version__,
             protocol_cls=DeepSeekProtocol,
+            converter_factory=strict_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.env = dict(env)
@@ -80,6 +85,7 @@ class DeepSeekServer(LanguageServer):
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
         self.workspace_context: WorkspaceService | None = None  # cross-file context (issue 12)
+        self.exit_code = 0
         self._policy_errors: set[str] = set()
 
     @property
@@ -203,11 +209,10 @@ class DeepSeekServer(LanguageServer):
             self.apply_settings()
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        """Serve over pipes, reading stdin on the event loop.
+        """Serve over pipes, reading stdin on the event loop; `exit_code` says how it ended.
 
-        pygls reads stdin through its thread pool: three hand-offs per message (two header
-        lines and the body), which a request pays on every keystroke. An asyncio pipe reader
-        has the same `readline`/`readexactly` interface and none of the hops.
+        pygls reads stdin through its thread pool (three hand-offs per message) and trusts every
+        header (framing.py says what goes wrong); our reader runs on the loop and resyncs.
         """
         self._stop_event = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
@@ -216,47 +221,47 @@ class DeepSeekServer(LanguageServer):
             loop = asyncio.get_running_loop()
             pipe = stdin or sys.stdin.buffer
             stream = asyncio.StreamReader(limit=2**26)
-            reader: Any = _EofTolerant(stream)
+            read: Any = stream.read
             try:
                 await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), pipe)
             except ValueError:  # a regular file on stdin: read it the slow way
-                reader = StdinAsyncReader(pipe, self.thread_pool)
-            await run_async(
-                stop_event=self._stop_event,
-                reader=reader,
-                protocol=self.protocol,
-                logger=log,
-                error_handler=self.report_server_error,
-            )
+                read = partial(loop.run_in_executor, self.thread_pool, _read1(pipe))
+            await self.serve_frames(Framer(read))
 
         try:
             asyncio.run(serve())
         except BrokenPipeError:
             log.error("The editor closed the connection; shutting down.")
-        except (KeyboardInterrupt, SystemExit):
+        except SystemExit as exc:  # `exit`: 0 after `shutdown`, 1 without (pygls decides)
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
             pass
         finally:
             self.shutdown()
+
+    async def serve_frames(self, framer: Framer) -> None:
+        """Hand each message to the protocol; answer framing errors and resync after them."""
+        while not self._stop_event.is_set():
+            frame = await framer.next()
+            if frame is None:
+                return
+            if isinstance(frame, FramingError):
+                self.protocol.reject(Rejected(PARSE_ERROR, frame.message))
+                continue
+            try:
+                if not self.protocol.receive(frame):
+                    framer.resync(frame)
+            except Exception as exc:  # a bug of ours: log it, keep serving the editor
+                log.exception("Unable to handle a message")
+                self.report_server_error(exc, type(exc))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log server errors instead of popping up "Error in server" in the editor."""
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
 
-class _EofTolerant:
-    """An asyncio.StreamReader whose `readexactly` returns what is left at EOF, as pygls expects."""
-
-    def __init__(self, reader: asyncio.StreamReader) -> None:
-        self._reader = reader
-
-    async def readline(self) -> bytes:
-        return await self._reader.readline()
-
-    async def readexactly(self, n: int) -> bytes:
-        try:
-            return await self._reader.readexactly(n)
-        except asyncio.IncompleteReadError as exc:
-            return exc.partial
+def _read1(pipe: BinaryIO) -> Any:
+    return getattr(pipe, "read1", pipe.read)
 
 
 def _spend_config(settings: Settings) -> tuple[Caps, dict[str, Price]]:

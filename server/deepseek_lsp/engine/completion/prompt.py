@@ -78,7 +78,10 @@ def build_fim_context(
     lang = language_for(doc.uri, doc.language_id)
     line, column = doc.clamp(pos)
     content = doc.line(line)
-    line_prefix, line_suffix = content[:column], content[column:]
+    indent = _LEAD_SPACE.match(content).group()  # type: ignore[union-attr]
+    # A huge line (minified, generated) is looked at only near the cursor.
+    line_prefix = content[max(0, column - MAX_LINE_WINDOW) : column]
+    line_suffix = content[column : column + MAX_LINE_WINDOW]
     budget = max(budget_tokens, 1) * CHARS_PER_TOKEN
     header = _header(lang, workspace_relpath)
     rendered = [(s, text) for s in snippets if (text := _render_snippet(lang, s))]
@@ -94,7 +97,7 @@ def build_fim_context(
         prompt=prompt,
         suffix=suffix_window(doc, (line, column), max(suffix_tokens, 0) * CHARS_PER_TOKEN),
         multiline=is_multiline(doc, (line, column), lang, line_prefix, line_suffix),
-        indent=content[: len(content) - len(content.lstrip())],
+        indent=indent,
         language=lang.id,
         prefix_start_line=start_line,
         cursor=(line, column),
@@ -112,7 +115,7 @@ def build_fim_context(
 def prefix_window(doc: Document, pos: Position, max_chars: int) -> tuple[str, int]:
     """Whole lines before the cursor within `max_chars`, first line snapped to the quantum."""
     line, column = pos
-    current = doc.line(line)[:column]
+    current = doc.line(line)[max(0, column - max(max_chars, 0) - 1) : column]
     if len(current) >= max_chars:
         return current[len(current) - max(max_chars, 0) :], line  # one huge line: cut it
     # Lines cost ~20 chars: look back far enough to fill the budget in one slice.
@@ -139,7 +142,7 @@ def prefix_window(doc: Document, pos: Position, max_chars: int) -> tuple[str, in
 def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
     """The rest of the cursor line, then whole lines, within `max_chars`."""
     line, column = pos
-    text = doc.raw_line(line)[column:]
+    text = doc.raw_line(line)[column : column + max_chars + 1]
     if len(text) >= max_chars:
         return text[:max_chars]
     parts, size = [text], len(text)
@@ -155,6 +158,10 @@ def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
             size += len(doc.raw_line(n))
             n += 1
     return "".join(parts)
+
+
+MAX_LINE_WINDOW = 16_384
+_LEAD_SPACE = re.compile(r"[ \t]*")
 
 
 INDENT_SAMPLE_LINES = 80  # the lines nearest the cursor say enough about its indentation

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 UsagePlacement = Literal["last_chunk", "separate_chunk", "none"]
+Endless = Literal["keep_alive", "deltas"]
+ENDLESS_INTERVAL_SECONDS = 0.02
 Endpoint = Literal["chat", "fim", "prefix", "models", "balance"]
 COMPLETION_ENDPOINTS: frozenset[str] = frozenset({"chat", "fim", "prefix"})
 DEFAULT_MODELS: tuple[str, ...] = ("deepseek-flash", "deepseek-v4-pro")
@@ -41,6 +43,7 @@ class FakeReply:
     drop_after_chunks: int | None = None
     malformed_after_chunks: int | None = None
     keep_alive_comments: int = 0
+    endless: Endless | None = None  # a gateway gone wrong: keep-alives or deltas until hang-up
     empty_first_chunk: bool = False
     first_token_delay: float | None = None
     chunk_delay: float | None = None
