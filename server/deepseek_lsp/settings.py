@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from deepseek_lsp.http_headers import headers_setting
 from deepseek_lsp.price_rows import PriceSetting, pricing
-from deepseek_lsp.settings_context import ContextSettings
+from deepseek_lsp.settings_context import CONTEXT_KEYS, ContextSettings
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
@@ -311,13 +311,9 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
     "pricing": (("budget", "pricing"), pricing),
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
-    "context.enabled": (("context", "enabled"), _bool),
-    "context.maxTokens": (("context", "max_tokens"), _int_in(0, 100_000)),
-    "context.promptTokens": (("context", "prompt_tokens"), _int_in(256, 100_000)),
-    "context.maxFiles": (("context", "max_files"), _int_in(0, 200_000)),
-    "context.maxFileBytes": (("context", "max_file_bytes"), _int_in(1_000, 10_000_000)),
     "logPrompts": (("log_prompts",), _bool),
 }
+_KEYS.update({key: (path, _int_in(*r) if r else _bool) for key, path, r in CONTEXT_KEYS})
 
 
 _SECTIONS = frozenset(k.rsplit(".", 1)[0] for k in _KEYS if "." in k)  # values must be objects
