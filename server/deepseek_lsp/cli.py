@@ -141,4 +141,5 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             assert protocol_out is not None
             server.start_io(sys.stdin.buffer, protocol_out, early)
+            return server.exit_code
     return 0

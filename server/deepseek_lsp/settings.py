@@ -15,7 +15,9 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from deepseek_lsp.http_headers import headers_setting
 from deepseek_lsp.price_rows import PriceSetting, pricing
+from deepseek_lsp.settings_context import CONTEXT_KEYS, ContextSettings
 
 DEFAULT_BASE_URL = "https://api.deepseek.com"
 DEFAULT_MODEL = "deepseek-flash"  # deepseek-v4-flash is retired but still served
@@ -94,6 +96,7 @@ class HttpSettings:
 
     timeout_seconds: float = 30.0
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    total_timeout_seconds: float = 120.0  # one upstream call, retries and every byte included
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    context: ContextSettings = field(default_factory=ContextSettings)
     budget: BudgetSettings = field(default_factory=BudgetSettings)
     oauth2: OAuth2Settings | None = None
     metrics_port: int | None = None
@@ -132,6 +136,12 @@ class Settings:
             if _is_absent(value):
                 continue
             spec = _KEYS.get(key)
+            if spec is None and key in _SECTIONS:
+                problems.append(
+                    f"Setting deepseek.{key}: expected an object of settings, got {_show(value)};"
+                    " keeping the previous values."
+                )
+                continue
             if spec is None:
                 continue  # unknown keys are other tools' business (editors send extra ones)
             path, convert = spec
@@ -257,16 +267,6 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if v.strip())
 
 
-def _headers(value: Any) -> Mapping[str, str]:
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise ValueError(
-            f'expected an object of strings such as {{"X-Api-Version": "1"}}, got {_show(value)}'
-        )
-    return MappingProxyType(dict(value))
-
-
 def _oauth2(value: Any) -> OAuth2Settings:
     if not isinstance(value, Mapping):
         raise ValueError(f"expected {{tokenUrl, clientId, clientSecret}}, got {_show(value)}")
@@ -307,7 +307,8 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "cache.redisUrl": (("cache", "redis_url"), _redis_url),
     "cache.redisTimeoutMs": (("cache", "redis_timeout_ms"), _int_in(1, 5000)),
     "http.timeoutSeconds": (("http", "timeout_seconds"), _float_in(0.5, 3600.0)),
-    "http.headers": (("http", "headers"), _headers),
+    "http.headers": (("http", "headers"), headers_setting),
+    "http.totalTimeoutSeconds": (("http", "total_timeout_seconds"), _float_in(1.0, 86_400.0)),
     "auth.oauth2": (("oauth2",), _oauth2),
     "budget.dailyUsd": (("budget", "daily_usd"), _float_in(0.0, 1e9)),
     "budget.monthlyUsd": (("budget", "monthly_usd"), _float_in(0.0, 1e9)),
@@ -315,6 +316,10 @@ _KEYS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "metrics.port": (("metrics_port",), _int_in(1, 65535)),
     "logPrompts": (("log_prompts",), _bool),
 }
+_KEYS.update({key: (path, _int_in(*r) if r else _bool) for key, path, r in CONTEXT_KEYS})
+
+
+_SECTIONS = frozenset(k.rsplit(".", 1)[0] for k in _KEYS if "." in k)  # values must be objects
 
 
 def _set_path(obj: Any, path: tuple[str, ...], value: Any) -> Any:

@@ -107,6 +107,31 @@ def test_deepseek_section_both_shapes():
     assert s.deepseek_section(None) is None
 
 
+def test_header_names_and_values_that_httpx_would_refuse_are_rejected():
+    for headers in ({"X-A\nB": "1"}, {"X A": "1"}, {"X-A": "1\r\nEvil: 2"}, {"X-A": "\x00"}):
+        result, problems = s.Settings().merged({"http": {"headers": headers}})
+        assert result.http.headers == {} and len(problems) == 1
+        assert problems[0].startswith("Setting deepseek.http.headers:")
+    result, problems = s.Settings().merged({"http.headers": {"X-Api-Version": "1 2\t3"}})
+    assert problems == [] and result.http.headers == {"X-Api-Version": "1 2\t3"}
+
+
+def test_a_section_of_the_wrong_type_gets_one_message():
+    for section in ("completion", "chat", "http", "privacy", "cache"):
+        result, problems = s.Settings().merged({section: "x"})
+        assert result == s.Settings()
+        assert problems == [
+            f"Setting deepseek.{section}: expected an object of settings, got 'x';"
+            " keeping the previous values."
+        ]
+
+
+def test_total_timeout_setting():
+    assert s.Settings().http.total_timeout_seconds == 120.0
+    result, problems = s.Settings().merged({"http": {"totalTimeoutSeconds": 5}})
+    assert problems == [] and result.http.total_timeout_seconds == 5.0
+
+
 def test_redis_url_schemes_and_timeout():
     for url in ("redis://:pw@127.0.0.1:6379/2", "rediss://cache.example:6380/0", "unix:///r.sock"):
         st, problems = s.Settings().merged({"cache": {"redisUrl": url}})

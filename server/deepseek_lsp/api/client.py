@@ -8,8 +8,10 @@ and nowhere else.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
@@ -20,11 +22,12 @@ import httpx
 from deepseek_lsp.api.auth import Authenticator
 from deepseek_lsp.api.errors import ApiError, StreamError, error_for_status, from_httpx
 from deepseek_lsp.api.retry import RetryPolicy
-from deepseek_lsp.api.stream import Kind, Stream
+from deepseek_lsp.api.stream import CHARS_PER_TOKEN, MIN_CHARS, Kind, Limits, Stream
 from deepseek_lsp.api.types import ApiConfig, ChatRequest, Completion, FimRequest
 from deepseek_lsp.api.urls import Endpoints
 
 log = logging.getLogger(__name__)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 
@@ -169,6 +172,11 @@ class DeepSeekClient:
         return Stream(
             kind,
             open_response,
+            limits=Limits(
+                idle_seconds=self._config.timeout_seconds,
+                total_seconds=self._config.total_timeout_seconds,
+                max_chars=max(MIN_CHARS, CHARS_PER_TOKEN * req.max_tokens),
+            ),
             model=req.model,
             fallback_models=fallback_models,
             retry=retry,
@@ -186,7 +194,8 @@ class DeepSeekClient:
             with self._translated():
                 headers = await auth.headers(http)
                 headers["Accept"] = "text/event-stream"
-                request = http.build_request("POST", url, json=body, headers=headers)
+                headers["Content-Type"] = "application/json"
+                request = http.build_request("POST", url, content=json_body(body), headers=headers)
                 response = await http.send(request, stream=True)
                 try:
                     if response.status_code >= 400:
@@ -258,3 +267,12 @@ class DeepSeekClient:
             timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_SECONDS, timeout)),
             follow_redirects=False,
         )
+
+
+def json_body(body: dict[str, Any]) -> bytes:
+    """The request body as UTF-8 JSON; a lone surrogate (an editor's broken text) becomes U+FFFD.
+
+    httpx's `json=` encodes with `str.encode("utf-8")`, which raises UnicodeEncodeError on one.
+    """
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")

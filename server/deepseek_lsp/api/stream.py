@@ -5,14 +5,22 @@ token once on a 401 and moves to the next fallback model on ModelUnavailableErro
 the first delta reaches the consumer; after that an error is raised as it is. Leaving the `async
 with` block (a break, an exception, the consuming task being cancelled) closes the HTTP response at
 once, so the server sees the hang-up and stops generating.
+
+A gateway can misbehave in ways httpx's timeouts never see: keep-alive comments forever (bytes
+arrive, so no read timeout), a stream that never ends, megabytes of text. `Limits` bounds each
+stream: no delta for `idle_seconds` (keep-alives do not count), the whole call (retries included)
+past `total_seconds`, or more text than `max_chars` (far more than `max_tokens` could produce)
+ends it, closing the response.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, aclosing
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
@@ -22,6 +30,7 @@ import httpx_sse
 from deepseek_lsp.api.auth import Authenticator
 from deepseek_lsp.api.errors import (
     ApiError,
+    ApiTimeoutError,
     AuthError,
     ModelUnavailableError,
     ServerError,
@@ -35,6 +44,17 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[str], AbstractAsyncContextManager[httpx.Response]]
 Kind = Literal["fim", "chat"]
+CHARS_PER_TOKEN = 32  # no tokenizer makes a token this long on average: more is a runaway stream
+MIN_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What bounds one stream (see the module docstring)."""
+
+    idle_seconds: float = 30.0
+    total_seconds: float = 120.0
+    max_chars: int = 1 << 20
 
 
 def _malformed(what: str) -> StreamError:
@@ -49,6 +69,7 @@ class Stream:
         kind: Kind,
         open_response: Opener,
         *,
+        limits: Limits | None = None,
         model: str,
         fallback_models: Sequence[str],
         retry: RetryPolicy | None,
@@ -67,6 +88,9 @@ class Stream:
         self._sleep = sleep
         self._rng = rng
         self._delivered = False
+        self._limits = limits or Limits()
+        self._deadline = 0.0
+        self._chars = 0
         self._deltas = self._run()
 
     async def __aenter__(self) -> Stream:
@@ -98,6 +122,7 @@ class Stream:
     async def _run(self) -> AsyncIterator[Delta]:
         """Attempt after attempt until one streams to the end or an error must be raised."""
         attempt, refreshed = 1, False
+        self._deadline = asyncio.get_running_loop().time() + self._limits.total_seconds
         while True:
             self.finish_reason, self.usage = None, None
             try:
@@ -124,7 +149,7 @@ class Stream:
                     refreshed = True
                     continue
                 delay = retry_delay(self._retry, attempt, error, self._rng)
-                if delay is None:
+                if delay is None or asyncio.get_running_loop().time() + delay > self._deadline:
                     raise
                 await self._sleep(delay)
                 attempt += 1
@@ -135,7 +160,16 @@ class Stream:
         if "json" in content_type:
             raise self._error_from_json_body(await response.aread())
         async with aclosing(httpx_sse.EventSource(response).aiter_sse()) as events:
-            async for event in events:
+            loop = asyncio.get_running_loop()
+            idle_until = loop.time() + self._limits.idle_seconds
+            while True:
+                try:
+                    async with asyncio.timeout_at(min(idle_until, self._deadline)):
+                        event = await anext(events)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise self._timed_out(loop.time() >= self._deadline) from None
                 data = event.data.strip()
                 if not data:
                     continue
@@ -147,10 +181,37 @@ class Stream:
                     return
                 delta = self._absorb(data)
                 if delta is not None:
+                    idle_until = loop.time() + self._limits.idle_seconds
+                    delta, full = self._capped(delta)
                     yield delta
+                    if full:
+                        self.finish_reason = "length"
+                        return
         raise StreamError(
             "The connection to DeepSeek ended before the answer was complete.", retryable=True
         )
+
+    def _timed_out(self, total: bool) -> ApiTimeoutError:
+        if total:
+            return ApiTimeoutError(
+                f"DeepSeek did not finish within {self._limits.total_seconds:g} s. Try again,"
+                " or raise deepseek.http.totalTimeoutSeconds."
+            )
+        return ApiTimeoutError(
+            f"DeepSeek sent nothing for {self._limits.idle_seconds:g} s. Try again, or raise"
+            " deepseek.http.timeoutSeconds."
+        )
+
+    def _capped(self, delta: Delta) -> tuple[Delta, bool]:
+        """The delta cut to what is left of `max_chars`; True once the cap is reached."""
+        left = self._limits.max_chars - self._chars
+        size = len(delta.text) + len(delta.reasoning)
+        self._chars += size
+        if size < left:
+            return delta, False
+        log.warning("the stream passed %d characters; closing it", self._limits.max_chars)
+        text = delta.text[: max(0, left)]
+        return Delta(text, delta.reasoning[: max(0, left - len(text))]), True
 
     def _error_from_json_body(self, body: bytes) -> ApiError:
         """A JSON body where an event stream was expected: an error object, or malformed."""

@@ -22,6 +22,7 @@ class ApiConfig:
     timeout_seconds: float = 30.0
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     oauth2: OAuth2Config | None = None
+    total_timeout_seconds: float = 120.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiConfig:
@@ -31,6 +32,7 @@ class ApiConfig:
             api_key=settings.api_key,
             timeout_seconds=settings.http.timeout_seconds,
             headers=settings.http.headers,
+            total_timeout_seconds=settings.http.total_timeout_seconds,
             oauth2=settings.oauth2,
         )
 

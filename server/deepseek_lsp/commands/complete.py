@@ -16,6 +16,7 @@ from deepseek_lsp.api import ApiConfig, ApiError, DeepSeekClient
 from deepseek_lsp.commands.offline import offline_api
 from deepseek_lsp.console import err, out
 from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.completion.engine import Prepared
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.languages import language_for
 from deepseek_lsp.engine.policy import PolicyFiles
@@ -97,6 +98,48 @@ def run_complete(target: str, *, show_prompt: bool = False, offline: bool = Fals
         return asyncio.run(_complete(settings, doc, pos, path, show_prompt, spend))
 
 
+def workspace_root(path: Path) -> Path:
+    """The enclosing git repository, else the file's folder: what the CLI indexes for context."""
+    folder = path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+async def _index(settings: Settings, doc: Document, root: Path, engine: CompletionEngine) -> None:
+    """Index the workspace for cross-file context (waits: the CLI has one request to make)."""
+    if not settings.context.enabled:
+        return
+    from deepseek_lsp.engine.workspace.service import WorkspaceService, limits_from
+
+    def relpath(p: str) -> str:
+        return os.path.relpath(p, root)
+
+    service = WorkspaceService(limits_from(settings), lambda uri: None, relpath)
+    service.start([str(root)])
+    await service.idle()
+    engine.context_source = service.snippets
+
+
+def show_prompt(prepared: Prepared) -> None:
+    """The prompt as it will be sent, and which snippets came from where."""
+    err(
+        f"--- prompt ({len(prepared.request.prompt)} chars, "
+        f"model {prepared.request.model}, "
+        f"{prepared.redactions} secret(s) redacted) ---"
+    )
+    err(prepared.request.prompt + "<CURSOR>")
+    err(f"--- suffix ({len(prepared.request.suffix)} chars) ---")
+    err(prepared.request.suffix)
+    snippets = prepared.ctx.snippets
+    err(f"--- cross-file context: {len(snippets)} snippet(s) ---")
+    for snippet in snippets:
+        kind = "definitions the cursor needs" if snippet.source == "definitions" else "similar"
+        err(f"{snippet.path}: {kind}, {len(snippet.text)} chars")
+    err("--- end ---")
+
+
 async def _complete(
     settings: Settings,
     doc: Document,
@@ -107,22 +150,15 @@ async def _complete(
 ) -> int:
     client = DeepSeekClient(ApiConfig.from_settings(settings))
     engine = CompletionEngine(settings, client, spend=spend)
-    relpath = os.path.relpath(path.resolve(), Path.cwd())
+    root = workspace_root(path)
+    relpath = os.path.relpath(path.resolve(), root)
     try:
-        if engine.is_excluded(str(path.resolve()), (str(Path.cwd()),)):
+        if engine.is_excluded(str(path.resolve()), (str(root),)):
             err(f"deepseek-lsp: {path} matches privacy.exclude; nothing was sent.")
             return 1
+        await _index(settings, doc, root, engine)
         if show:
-            prepared = engine.prepare(doc, pos, relpath)
-            err(
-                f"--- prompt ({len(prepared.request.prompt)} chars, "
-                f"model {prepared.request.model}, "
-                f"{prepared.redactions} secret(s) redacted) ---"
-            )
-            err(prepared.request.prompt + "<CURSOR>")
-            err(f"--- suffix ({len(prepared.request.suffix)} chars) ---")
-            err(prepared.request.suffix)
-            err("--- end ---")
+            show_prompt(engine.prepare(doc, pos, relpath))
         started = time.perf_counter()
         try:
             suggestion = await engine.complete(doc, pos, "invoked", workspace_relpath=relpath)

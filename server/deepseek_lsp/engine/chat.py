@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from deepseek_lsp.api import ChatRequest, RetryPolicy, Usage
-from deepseek_lsp.engine.actions.prompts import Messages, enclosing_lines
+from deepseek_lsp.engine.actions.prompts import DefinitionsSource, Messages, enclosing_lines
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.privacy import is_excluded, redact
 from deepseek_lsp.engine.uris import uri_to_path
@@ -118,6 +118,7 @@ async def chat(
     on_delta: OnText | None = None,
     on_reasoning: OnText | None = None,
     workspace_roots: Sequence[str] = (),
+    definitions: DefinitionsSource | None = None,
 ) -> ChatResult:
     """One chat turn: system prompt, the selected code, the history, then the user's message."""
     prefix = ""
@@ -128,6 +129,11 @@ async def chat(
         if on_delta:
             on_delta(prefix)
     messages = chat_messages(message, command, history, selection, document, range)
+    if definitions is not None and document is not None and range is not None and len(messages) > 2:
+        used = definitions(document, range[0][0], range[1][0])
+        if used:
+            code = messages[1]["content"] + _definitions_block(used, document.language_id)
+            messages = (messages[0], {**messages[1], "content": code}, *messages[2:])
     result = await stream_reply(
         client, settings, messages, on_delta=on_delta, on_reasoning=on_reasoning
     )
@@ -154,6 +160,11 @@ def chat_messages(
             messages.append({"role": str(role), "content": content})
     messages.append({"role": "user", "content": _ask(command, message)})
     return tuple(messages)
+
+
+def _definitions_block(text: str, language: str) -> str:
+    ticks = "````" if "```" in text else "```"
+    return f"\n\nDefinitions it uses from other files:\n{ticks}{language}\n{text}\n{ticks}"
 
 
 def _ask(command: str | None, message: str) -> str:

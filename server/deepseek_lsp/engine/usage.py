@@ -24,6 +24,7 @@ class UsageCounters:
     accepted: int = 0
     speculative_requests: int = 0  # upstream requests made ahead of an expected request
     speculative_used: int = 0  # requests answered by a speculative request's answer
+    context_prompts: int = 0  # prompts sent upstream that carried cross-file context
 
     def add_tokens(self, usage: Any) -> None:
         """Add an API `Usage` (or None when the stream carried none)."""

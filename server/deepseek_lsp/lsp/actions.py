@@ -8,6 +8,7 @@ Explain produces prose: it is always a command, returning `{text}` and showing i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
@@ -97,6 +98,7 @@ async def run(
                 ls.settings,
                 workspace_root=ls.workspace_roots[0] if ls.workspace_roots else None,
                 workspace_roots=ls.workspace_roots,
+                definitions=ls.definitions_source(),
             )
     except ApiError as exc:
         ls.notifier.api_error(exc, setting="chat.model")
@@ -131,23 +133,32 @@ async def apply(ls: DeepSeekServer, title: str, result: ActionResult, uri: str) 
 async def explain(ls: DeepSeekServer, doc: Document, rng: types.Range) -> dict[str, Any]:
     """Prose, with work-done progress while it runs; shown too, as many clients drop results."""
     token = str(uuid.uuid4())
-    progress = ls.client_supports("window.work_done_progress")
-    if progress:
-        try:
-            await ls.work_done_progress.create_async(token)
-            ls.work_done_progress.begin(
-                token, types.WorkDoneProgressBegin(title="DeepSeek: explaining", cancellable=False)
-            )
-        except Exception:
-            progress = False
+    progress = None
+    if ls.client_supports("window.work_done_progress"):  # never wait for the client to agree
+        progress = asyncio.ensure_future(_begin_progress(ls, token))
     try:
         result = await run(ls, ActionKind.EXPLAIN, doc, rng, [])
     finally:
-        if progress:
+        if progress is not None and not progress.done():
+            progress.cancel()  # the client never created the token: no begin, no end
+        elif progress is not None and not progress.cancelled() and progress.result():
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
     text = result.text or ""
     ls.notifier.info(text)
     return {"text": text}
+
+
+async def _begin_progress(ls: DeepSeekServer, token: str) -> bool:
+    """Create and begin a progress token; False when the client refused or answered garbage."""
+    try:
+        await ls.work_done_progress.create_async(token)
+    except Exception as exc:
+        log.info("no work-done progress: %s", exc)
+        return False
+    ls.work_done_progress.begin(
+        token, types.WorkDoneProgressBegin(title="DeepSeek: explaining", cancellable=False)
+    )
+    return True
 
 
 def _resolvable(ls: DeepSeekServer) -> list[str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from deepseek_lsp.lsp import actions, chat, completion, guard, lifecycle
+from deepseek_lsp.lsp import actions, chat, completion, guard, lifecycle, workspace
 from deepseek_lsp.lsp.server import DeepSeekServer
 
 
@@ -15,6 +15,6 @@ def create_server(
     """A server with every feature registered."""
     server = DeepSeekServer(env, forced)
     guard.install(server)
-    for feature in (lifecycle, completion, actions, chat):
+    for feature in (lifecycle, completion, actions, chat, workspace):
         feature.register(server)
     return server

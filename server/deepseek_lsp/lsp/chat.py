@@ -92,6 +92,7 @@ def register(server: DeepSeekServer) -> None:
                     on_delta=_streamer(ls, request["token"], "delta"),
                     on_reasoning=_streamer(ls, request["token"], "reasoningDelta"),
                     workspace_roots=ls.workspace_roots,
+                    definitions=ls.definitions_source(),
                 )
         except ApiError as exc:
             ls.engine.usage.errors += 1

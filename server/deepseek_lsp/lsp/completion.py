@@ -118,13 +118,17 @@ def register(server: DeepSeekServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: DeepSeekServer, params: types.DidChangeTextDocumentParams) -> None:
         """A keystroke: feeds the debounce, may drop a speculation (the store has the text)."""
-        uri = params.text_document.uri
-        ls.engine.document_changed(uri, ls.documents.get(uri) if uri in ls.documents else None)
+        doc = ls.open_document(params.text_document.uri)
+        ls.engine.document_changed(params.text_document.uri, doc)
+        if ls.workspace_context is not None and doc is not None:
+            ls.workspace_context.changed(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: DeepSeekServer, params: types.DidCloseTextDocumentParams) -> None:
         """Forget per-document state."""
         ls.engine.document_closed(params.text_document.uri)
+        if ls.workspace_context is not None:
+            ls.workspace_context.closed(params.text_document.uri)
 
     @server.command(ACCEPT_COMMAND)
     def accept_completion(ls: DeepSeekServer, *args: Any) -> None:
@@ -136,7 +140,10 @@ def register(server: DeepSeekServer) -> None:
     async def usage(ls: DeepSeekServer, params: Any) -> dict[str, Any]:
         """Counters since the server started, and money (today's and this month's persisted)."""
         await ls.spend.refresh()
-        return {**ls.engine.usage.to_json(), **ls.spend.to_json()}
+        counters = {**ls.engine.usage.to_json(), **ls.spend.to_json()}
+        if ls.workspace_context is not None:  # the workspace index's size, once built
+            counters.update(ls.workspace_context.status())
+        return counters
 
     @server.feature(protocol.DID_SHOW_COMPLETION)
     def did_show(ls: DeepSeekServer, params: Any) -> None:

@@ -13,11 +13,10 @@ _SEVERITY = {1: "error", 2: "warning", 3: "information", 4: "hint"}
 
 
 def selection_of(doc: Document, rng: types.Range) -> Range:
-    """An LSP range as code-point positions (clamped into the document)."""
-    return (
-        doc.to_code_points((rng.start.line, rng.start.character)),
-        doc.to_code_points((rng.end.line, rng.end.character)),
-    )
+    """An LSP range as code-point positions (clamped; a range given end first is turned round)."""
+    start = doc.to_code_points((rng.start.line, rng.start.character))
+    end = doc.to_code_points((rng.end.line, rng.end.character))
+    return (start, end) if start <= end else (end, start)
 
 
 def diagnostics_of(items: Sequence[types.Diagnostic]) -> list[Diagnostic]:

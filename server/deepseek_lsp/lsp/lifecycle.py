@@ -8,7 +8,7 @@ from typing import Any
 from lsprotocol import types
 
 from deepseek_lsp.engine.uris import uri_to_path
-from deepseek_lsp.lsp import guard
+from deepseek_lsp.lsp import guard, workspace
 from deepseek_lsp.lsp.server import DeepSeekServer
 from deepseek_lsp.lsp.vim_completion import detect_vim_client
 from deepseek_lsp.settings import deepseek_section
@@ -45,6 +45,7 @@ def register(server: DeepSeekServer) -> None:
         ls.run_background(guard.watch_policy(ls))
         await ls.pull_configuration()
         await ls.serve_metrics()
+        await workspace.start(ls)  # the index builds in the background from here on
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -66,6 +67,7 @@ def register(server: DeepSeekServer) -> None:
         added = [uri_to_path(f.uri) for f in params.event.added]
         kept = [r for r in ls.workspace_roots if r not in removed]
         ls.workspace_roots = tuple(dict.fromkeys([*kept, *added]))
+        workspace.folders_changed(ls)
         ls.policy_files.set_roots(ls.workspace_roots)
 
     @server.feature(types.SHUTDOWN)

@@ -1,9 +1,11 @@
 """The JSON-RPC side of the server: our own document store, typed custom methods, bad params.
 
-pygls 2.1 has three habits we cannot live with (PYGLS_NOTES.md): its document store splits lines
+pygls 2.1 has habits we cannot live with (PYGLS_NOTES.md): its document store splits lines
 at form feeds and rebuilds the whole text on every keystroke; a request whose params fail to
-deserialize is logged and never answered; and params of methods it does not know arrive as
-namedtuples. This subclass fixes all three at the protocol boundary.
+deserialize is logged and never answered; params of methods it does not know arrive as
+namedtuples; and it serves requests before `initialize` and drops them after `shutdown`. This
+subclass fixes them at the protocol boundary; `receive` is where every message body enters
+(see envelope.py for the checks, rpc.py for the bookkeeping).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from cattrs.errors import ClassValidationError
 from cattrs.v import transform_error
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import lsp_method
 
 from deepseek_lsp.engine.document import DocumentStore, UnknownDocument
-from deepseek_lsp.lsp import early_init
+from deepseek_lsp.lsp import early_init, envelope
 from deepseek_lsp.lsp.early_init import EarlyStart
+from deepseek_lsp.lsp.envelope import Rejected
+from deepseek_lsp.lsp.rpc import TrackedProtocol
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,8 @@ USAGE = "deepseek/usage"
 DID_SHOW_COMPLETION = "textDocument/didShowCompletion"
 DID_PARTIALLY_ACCEPT_COMPLETION = "textDocument/didPartiallyAcceptCompletion"
 CUSTOM_METHODS = (CHAT, USAGE, DID_SHOW_COMPLETION, DID_PARTIALLY_ACCEPT_COMPLETION)
+SERVER_NOT_INITIALIZED = -32002
+METHOD_NOT_FOUND = -32601
 
 
 @attrs.define
@@ -66,17 +72,24 @@ def _why(exc: BaseException) -> str:
     return str(cause)
 
 
+def _quiet(why: str) -> Rejected:
+    """A notification that is dropped (notifications are never answered)."""
+    return Rejected(envelope.INVALID_REQUEST, why, answer=False)
+
+
 def _encoding_name(encoding: Any) -> str:
     value = getattr(encoding, "value", encoding)
     return str(value or "utf-16").lower()
 
 
-class DeepSeekProtocol(LanguageServerProtocol):
+class DeepSeekProtocol(TrackedProtocol):
     """LanguageServerProtocol with our document store and an answer for every request."""
 
     def __init__(self, server: Any, converter: Any) -> None:
         super().__init__(server, converter)
         self.documents = DocumentStore()
+        self.initialize_seen = False
+        self.shutdown_seen = False
         self.early: EarlyStart | None = None
 
     # --- initialize answered before we were loaded (early_init) -------------------------------
@@ -100,7 +113,63 @@ class DeepSeekProtocol(LanguageServerProtocol):
             return
         super()._send_response(msg_id, result, error)
 
-    # --- every request gets an answer --------------------------------------------------------
+    # --- every message body enters here ------------------------------------------------------
+
+    def receive(self, body: bytes) -> bool:
+        """Check, gate and handle one message; False when the body was not JSON at all."""
+        data = envelope.parse(body)
+        if isinstance(data, Rejected):
+            self.reject(data)
+            return data.code != envelope.PARSE_ERROR
+        problem = envelope.check(data) or self._gate(data) or self._unknown(data)
+        if problem is not None:
+            if problem.code == envelope.INVALID_PARAMS and "id" not in data:
+                log.warning("notification %s dropped: %s", data.get("method"), problem.message)
+            else:
+                self.reject(problem)
+            return True
+        self.handle_message(self.structure_message(data))
+        return True
+
+    def reject(self, problem: Rejected) -> None:
+        """Answer a message that will not be handled (id null when it has none we can use)."""
+        if not problem.answer:
+            log.warning("message dropped: %s", problem.message)
+            return
+        error = {"code": problem.code, "message": problem.message}
+        self._send_data({"jsonrpc": "2.0", "id": problem.id, "error": error})  # id null kept
+
+    def _unknown(self, data: dict[str, Any]) -> Rejected | None:
+        """-32601 for a method nobody serves (pygls: -32602 when such a request has no params)."""
+        method = data.get("method")
+        if method is None or method == types.CANCEL_REQUEST:
+            return None
+        if method in self.fm.features or method in self.fm.builtin_features:
+            return None
+        why = f"Method not found: {method}"
+        return Rejected(METHOD_NOT_FOUND, why, data.get("id"), answer="id" in data)
+
+    def _gate(self, data: dict[str, Any]) -> Rejected | None:
+        """The lifecycle: nothing before `initialize`, nothing after `shutdown` but `exit`."""
+        method = data.get("method")
+        is_request = "id" in data
+        if method is None or method == types.EXIT:
+            return None
+        if not self.initialize_seen and method != types.INITIALIZE:
+            why = f"{method} before initialize: the server is not initialized yet."
+            return Rejected(SERVER_NOT_INITIALIZED, why, data["id"]) if is_request else _quiet(why)
+        if self.shutdown_seen:
+            why = f"{method} after shutdown: the server is shutting down."
+            code = envelope.INVALID_REQUEST
+            return Rejected(code, why, data["id"]) if is_request else _quiet(why)
+        if method == types.INITIALIZE:
+            if self.initialize_seen:
+                why = "initialize was already sent."
+                return Rejected(envelope.INVALID_REQUEST, why, data.get("id"), answer=is_request)
+            self.initialize_seen = is_request
+        if method == types.SHUTDOWN and is_request:
+            self.shutdown_seen = True
+        return None
 
     def get_message_type(self, method: str) -> Any:
         """Our own methods keep plain JSON params; the rest are lsprotocol types."""
@@ -109,13 +178,18 @@ class DeepSeekProtocol(LanguageServerProtocol):
         return super().get_message_type(method)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
-        """Answer a request whose params cannot be read with -32602 instead of dropping it."""
+        """Answer a request whose params cannot be read with -32602 instead of dropping it.
+
+        A reply of the wrong shape fails the request it answers (pygls drops it).
+        """
         try:
             return super().structure_message(data)
         except Exception as exc:
             if "id" in data and "method" in data:
                 error = JsonRpcInvalidParams(f"Invalid params for {data['method']}: {_why(exc)}")
                 self._send_response(data["id"], error=error.to_response_error())
+            elif "id" in data:
+                self.fail_reply(data["id"], _why(exc))
             return _Dropped()
 
     def handle_message(self, message: Any) -> None:
@@ -139,7 +213,8 @@ class DeepSeekProtocol(LanguageServerProtocol):
         """Keep the document in our own line store."""
         item = params.text_document
         self.documents.encoding = self.position_encoding  # type: ignore[assignment]
-        self.documents.open(item.uri, item.text, item.version, item.language_id)
+        language = item.language_id if isinstance(item.language_id, str) else ""
+        self.documents.open(item.uri, item.text, item.version, language)
         yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)

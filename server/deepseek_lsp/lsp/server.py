@@ -11,12 +11,13 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Coroutine, Mapping
-from typing import Any, BinaryIO
+from collections.abc import Callable, Coroutine, Mapping
+from functools import partial
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from deepseek_lsp import __version__
@@ -28,12 +29,18 @@ from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
 from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.lsp.early_init import EarlyStart
+from deepseek_lsp.lsp.envelope import PARSE_ERROR, Rejected
+from deepseek_lsp.lsp.framing import Framer, FramingError
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.metered import MeteredClient
 from deepseek_lsp.lsp.metrics import FEATURES, Metrics
 from deepseek_lsp.lsp.protocol import DeepSeekProtocol
+from deepseek_lsp.lsp.strict import strict_converter
 from deepseek_lsp.lsp.vim_completion import VimClient
 from deepseek_lsp.settings import Settings, load
+
+if TYPE_CHECKING:  # imported for real only after initialize (lsp/workspace.py)
+    from deepseek_lsp.engine.workspace.service import WorkspaceService
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +55,7 @@ class DeepSeekServer(LanguageServer):
             "deepseek-lsp",
             __version__,
             protocol_cls=DeepSeekProtocol,
+            converter_factory=strict_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.env = dict(env)
@@ -77,6 +85,8 @@ class DeepSeekServer(LanguageServer):
         self._metrics_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._reported: set[str] = set()
+        self.workspace_context: WorkspaceService | None = None  # cross-file context (issue 12)
+        self.exit_code = 0
         self._policy_errors: set[str] = set()
 
     @property
@@ -91,9 +101,28 @@ class DeepSeekServer(LanguageServer):
         except UnknownDocument:
             raise JsonRpcInvalidParams(f"Document not open: {uri}") from None
 
+    def open_document(self, uri: str) -> Document | None:
+        """The open document, or None."""
+        try:
+            return self.documents.get(uri)
+        except UnknownDocument:
+            return None
+
+    def definitions_source(self) -> Callable[[Document, int, int], str] | None:
+        """What a selection uses from other files (code actions and chat), when context is on."""
+        service, context = self.workspace_context, self.settings.context
+        if service is None or not context.enabled or context.max_tokens <= 0:
+            return None
+        return lambda doc, first, last: service.definitions_text(
+            doc, first, last, context.max_tokens
+        )
+
     def relpath(self, uri: str) -> str:
         """Workspace-relative path of a document, for the prompt header and exclude globs."""
-        path = uri_to_path(uri)
+        return self.relpath_of_path(uri_to_path(uri))
+
+    def relpath_of_path(self, path: str) -> str:
+        """Workspace-relative form of a file path (its name when under no root)."""
         for root in self.workspace_roots:
             if path.startswith(root.rstrip("/") + "/"):
                 return path[len(root.rstrip("/")) + 1 :]
@@ -118,6 +147,8 @@ class DeepSeekServer(LanguageServer):
         self.settings = settings
         self.client.configure(ApiConfig.from_settings(settings))
         self.engine.update_settings(settings)
+        if self.workspace_context is not None:
+            self.workspace_context.apply(settings)
         self.spend.configure(*_spend_config(settings))
         if self._metrics_lock is not None:  # past `initialized`: follow the new port
             self.run_background(self.serve_metrics())
@@ -184,12 +215,12 @@ class DeepSeekServer(LanguageServer):
         stdout: BinaryIO | None = None,
         early: EarlyStart | None = None,
     ) -> None:
-        """Serve over pipes, reading stdin on the event loop.
+        """Serve over pipes, reading stdin on the event loop; `exit_code` says how it ended.
 
-        pygls reads stdin through its thread pool: three hand-offs per message (two header
-        lines and the body), which a request pays on every keystroke. An asyncio pipe reader
-        has the same `readline`/`readexactly` interface and none of the hops. `early` is what
-        was read (and perhaps answered) before the server was loaded (`early_init`).
+        pygls reads stdin through its thread pool (three hand-offs per message) and trusts every
+        header (framing.py says what goes wrong); our reader runs on the loop and resyncs.
+        `early` is what was read (and perhaps answered) before the server was loaded
+        (`early_init`).
         """
         self._stop_event = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
@@ -199,49 +230,49 @@ class DeepSeekServer(LanguageServer):
             loop = asyncio.get_running_loop()
             pipe = stdin or sys.stdin.buffer
             stream = asyncio.StreamReader(limit=2**26)
-            reader: Any = _EofTolerant(stream)
+            read: Any = stream.read
             if early is not None:
                 stream.feed_data(early.raw)  # read before we existed: handled first, as sent
             try:
                 await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), pipe)
             except ValueError:  # a regular file on stdin: read it the slow way
-                reader = StdinAsyncReader(pipe, self.thread_pool)
-            await run_async(
-                stop_event=self._stop_event,
-                reader=reader,
-                protocol=self.protocol,
-                logger=log,
-                error_handler=self.report_server_error,
-            )
+                read = partial(loop.run_in_executor, self.thread_pool, _read1(pipe))
+            await self.serve_frames(Framer(read))
 
         try:
             asyncio.run(serve())
         except BrokenPipeError:
             log.error("The editor closed the connection; shutting down.")
-        except (KeyboardInterrupt, SystemExit):
+        except SystemExit as exc:  # `exit`: 0 after `shutdown`, 1 without (pygls decides)
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
             pass
         finally:
             self.shutdown()
+
+    async def serve_frames(self, framer: Framer) -> None:
+        """Hand each message to the protocol; answer framing errors and resync after them."""
+        while not self._stop_event.is_set():
+            frame = await framer.next()
+            if frame is None:
+                return
+            if isinstance(frame, FramingError):
+                self.protocol.reject(Rejected(PARSE_ERROR, frame.message))
+                continue
+            try:
+                if not self.protocol.receive(frame):
+                    framer.resync(frame)
+            except Exception as exc:  # a bug of ours: log it, keep serving the editor
+                log.exception("Unable to handle a message")
+                self.report_server_error(exc, type(exc))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log server errors instead of popping up "Error in server" in the editor."""
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
 
-class _EofTolerant:
-    """An asyncio.StreamReader whose `readexactly` returns what is left at EOF, as pygls expects."""
-
-    def __init__(self, reader: asyncio.StreamReader) -> None:
-        self._reader = reader
-
-    async def readline(self) -> bytes:
-        return await self._reader.readline()
-
-    async def readexactly(self, n: int) -> bytes:
-        try:
-            return await self._reader.readexactly(n)
-        except asyncio.IncompleteReadError as exc:
-            return exc.partial
+def _read1(pipe: BinaryIO) -> Any:
+    return getattr(pipe, "read1", pipe.read)
 
 
 def _spend_config(settings: Settings) -> tuple[Caps, dict[str, Price]]:

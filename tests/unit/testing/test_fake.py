@@ -349,6 +349,26 @@ def test_first_token_and_chunk_delays(client: httpx.Client, server: FakeDeepSeek
     assert arrivals[2] - arrivals[0] >= 0.09
 
 
+def test_prefill_costs_per_missed_token_and_less_per_cached_one(
+    client: httpx.Client, server: FakeDeepSeek
+) -> None:
+    server.configure(miss_token_delay=0.0002, hit_token_delay=0.0)
+    prompt = "x = 1\n" * 600  # 1,200 tokens at 3 characters each
+
+    def first_token(body: dict[str, Any]) -> float:
+        start = time.monotonic()
+        with client.stream("POST", "/beta/completions", json={**body, "stream": True}) as r:
+            for line in r.iter_lines():
+                if line.startswith("data: {"):
+                    return time.monotonic() - start
+        raise AssertionError("no chunk")
+
+    cold = first_token({**FIM, "prompt": prompt})
+    warm = first_token({**FIM, "prompt": prompt + "y"})  # all but the tail is cached now
+    assert cold >= 0.2  # 1,200 missed tokens x 0.2 ms
+    assert warm < cold - 0.15
+
+
 def test_hangup_mid_stream_is_recorded(client: httpx.Client, server: FakeDeepSeek) -> None:
     # A long pause between chunks: only watching the socket can notice the hang-up in time.
     server.script(FakeReply(text="x" * 200, chunk_size=1, chunk_delay=30))

@@ -65,6 +65,18 @@ class ActionResult:
     version: int | None = None
 
 
+MAX_SCAN_CHARS = 4096  # of one line: a minified 50 MB line is looked at near the cursor only
+MAX_SCAN_LINES = 2000
+
+
+def scan_window(text: str, column: int) -> str:
+    """`text`, or a bounded slice of it around `column` when the line is huge."""
+    if len(text) <= MAX_SCAN_CHARS:
+        return text
+    start = max(0, column - MAX_SCAN_CHARS // 2)
+    return text[start : start + MAX_SCAN_CHARS]
+
+
 def language_of(doc: Document) -> str:
     """The document's canonical language id (`py` and `python` are both `python`)."""
     return language_for(doc.uri, doc.language_id).id
@@ -76,7 +88,12 @@ def available_actions(
     """The actions that fit `selection` (code-point positions), without calling the API."""
     (first, first_col), (last, last_col) = selection
     low = max(0, first - NEARBY)
-    lines = [doc.line(i) for i in range(low, min(doc.line_count, last + NEARBY))]
+    scan_last = min(last, first + MAX_SCAN_LINES)  # a whole-file selection is not read whole
+
+    def scan(i: int) -> str:
+        return scan_window(doc.line(i), first_col if i == first else 0)
+
+    lines = [scan(i) for i in range(low, min(doc.line_count, scan_last + NEARBY))]
     span = enclosing_function(find_functions(lines, language_of(doc)), first - low)
     kinds = []
     if (first, first_col) != (last, last_col) or span is not None:
@@ -85,7 +102,7 @@ def available_actions(
         kinds.append(ActionKind.FIX)
     if span is not None and span.needs_docstring:
         kinds.append(ActionKind.ADD_DOCSTRING)
-    if directive_in(doc.line, language_of(doc), doc.uri, first, last) is not None:
+    if directive_in(scan, language_of(doc), doc.uri, first, scan_last) is not None:
         kinds.append(ActionKind.RUN_INSTRUCTION)
     return kinds
 

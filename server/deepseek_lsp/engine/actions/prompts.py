@@ -8,11 +8,14 @@ class), and last what changes with every request (the code to work on and the as
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from deepseek_lsp.engine.actions.docstrings import enclosing_function, find_functions
+from deepseek_lsp.engine.document import Document
 
+# The definitions the lines first..last of a document use from other files, as plain text.
+DefinitionsSource = Callable[[Document, int, int], str]
 Messages = tuple[dict[str, str], ...]
 
 CODE_SYSTEM = (
@@ -66,6 +69,7 @@ class CodeContext:
     surroundings: str
     target: str
     start: int
+    definitions: str = ""  # what the target uses from other files of the workspace (issue 12)
 
 
 def build_context(
@@ -150,6 +154,11 @@ def _context_text(ctx: CodeContext) -> str:
     if ctx.surroundings:
         parts.append(
             "Surrounding code (context only):\n" + _fence(ctx.surroundings, ctx.language_id)
+        )
+    if ctx.definitions:
+        parts.append(
+            "Definitions it uses from other files (context only):\n"
+            + _fence(ctx.definitions, ctx.language_id)
         )
     return "\n\n".join(parts)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from deepseek_lsp.engine.actions import docstrings, prompts, replies, testfiles
 from deepseek_lsp.engine.actions.docstrings import FunctionSpan, enclosing_function, find_functions
@@ -23,7 +23,7 @@ from deepseek_lsp.engine.actions.kinds import (
     directive_in,
     language_of,
 )
-from deepseek_lsp.engine.actions.prompts import Diagnostic, build_context
+from deepseek_lsp.engine.actions.prompts import DefinitionsSource, Diagnostic, build_context
 from deepseek_lsp.engine.actions.replies import (
     TextEdit,
     extract_code,
@@ -98,6 +98,7 @@ async def run_action(
     on_delta: OnText | None = None,
     workspace_root: str | None = None,
     workspace_roots: Sequence[str] = (),
+    definitions: DefinitionsSource | None = None,
 ) -> ActionResult:
     """Run one action; code comes back as edits, an explanation as `text`."""
     snap = _snapshot_unless_excluded(doc, settings, workspace_root, workspace_roots)
@@ -106,6 +107,8 @@ async def run_action(
     fixing = diagnostics if kind is ActionKind.FIX else ()
     first, last = prompts.target_lines(snap.lines, snap.language, selection, fixing)
     ctx = build_context(snap.lines, snap.language, snap.path, first, last)
+    if definitions is not None:
+        ctx = replace(ctx, definitions=definitions(doc, first, last))
     ask = _Ask(client, settings, on_delta)
     if kind is ActionKind.EXPLAIN:
         reply = await ask(prompts.explain_messages(ctx), temperature=None)

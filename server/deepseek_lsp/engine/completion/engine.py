@@ -12,7 +12,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from deepseek_lsp.api import ApiError, RetryPolicy
 from deepseek_lsp.engine import privacy
@@ -20,13 +19,14 @@ from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import redis_cache, waiting
 from deepseek_lsp.engine.completion.cache import SuggestionCache
 from deepseek_lsp.engine.completion.client import FimClient
+from deepseek_lsp.engine.completion.cross_file import ContextSource, snippets_for
 from deepseek_lsp.engine.completion.debounce import AdaptiveDebounce
 from deepseek_lsp.engine.completion.multiline import line_complete
 from deepseek_lsp.engine.completion.request import Prepared, PrepareOnce, prepare
 from deepseek_lsp.engine.completion.schedule import Scheduler, Superseded
 from deepseek_lsp.engine.completion.speculate import SpeculationMixin
 from deepseek_lsp.engine.completion.speculative import Served, Speculations
-from deepseek_lsp.engine.completion.suggestion import Source, Suggestion, Trigger
+from deepseek_lsp.engine.completion.suggestion import InFlight, Source, Suggestion, Trigger
 from deepseek_lsp.engine.completion.typed_ahead import TypedAhead
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.spend import Spend
@@ -48,16 +48,6 @@ JOIN_ANCHOR_CHARS = 256
 JOIN_MAX_TYPED = 64
 # An explicit request may wait out one short rate limit; an automatic one never waits.
 INVOKED_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)
-
-
-@dataclass(frozen=True)
-class _InFlight:
-    """The upstream request running for a slot, and the text around the cursor it was made at."""
-
-    prefix: str
-    suffix: str
-    key: str
-    work: Callable[[], Awaitable[post.Draft]]
 
 
 class CompletionEngine(SpeculationMixin):
@@ -84,11 +74,13 @@ class CompletionEngine(SpeculationMixin):
         self._typed_ahead = TypedAhead()
         self._debounce = AdaptiveDebounce(timer=timer)
         self._scheduler = Scheduler(linger=LINGER_SECONDS)
-        self._inflight: dict[tuple[str, str], _InFlight] = {}
+        self._inflight: dict[tuple[str, str], InFlight] = {}
         self._spec = Speculations()
         self._prepared = PrepareOnce()
         self._paused_until = 0.0
         self._latency: float | None = None
+        # Cross-file context for a cursor (the workspace room), set once the index exists.
+        self.context_source: ContextSource | None = None
         self._report = report
         self.redis = redis_cache.replace(None, settings.cache, report)
 
@@ -122,7 +114,8 @@ class CompletionEngine(SpeculationMixin):
         self, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
     ) -> Prepared:
         """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
-        return prepare(self.settings, doc, pos, workspace_relpath)
+        snippets = snippets_for(self.context_source, self.settings.context, doc, pos)
+        return prepare(self.settings, doc, pos, workspace_relpath, snippets)
 
     def is_excluded(self, path: str, workspace_roots: tuple[str, ...] = ()) -> bool:
         """True for files that must never reach the API."""
@@ -155,7 +148,8 @@ class CompletionEngine(SpeculationMixin):
         raw_suffix = doc.suffix(pos, ANCHOR_SUFFIX_CHARS)
         if "\0" in raw_prefix or "\0" in raw_suffix:
             return None  # a binary file: nothing sensible to complete, nothing to send
-        prepared = self._prepared(self.settings, doc, pos, workspace_relpath)
+        snippets = snippets_for(self.context_source, s.context, doc, pos)
+        prepared = self._prepared(s, doc, pos, workspace_relpath, snippets)
         served = Served(
             doc.uri, version, doc.clamp(pos), "", raw_prefix, raw_suffix,
             workspace_relpath, workspace_roots,
@@ -268,7 +262,7 @@ class CompletionEngine(SpeculationMixin):
                 self._remember(uri, prefix, suffix, draft)
             return draft
 
-        entry = _InFlight(prefix, suffix, prepared.key, work)
+        entry = InFlight(prefix, suffix, prepared.key, work)
         return work
 
     async def _fetch(self, prepared: Prepared, retry: RetryPolicy | None) -> post.Draft:
@@ -279,6 +273,8 @@ class CompletionEngine(SpeculationMixin):
                 "FIM prompt:\n%s\n--- suffix:\n%s", prepared.request.prompt, prepared.request.suffix
             )
         self.usage.requests += 1
+        if prepared.ctx.snippets:
+            self.usage.context_prompts += 1
         started = self._timer()
         parts: list[str] = []
         usage, model = None, prepared.request.model

@@ -73,11 +73,16 @@ def line_complete(text: str) -> bool:
     return "\n" in body
 
 
+LINE_WINDOW = 4096
+
+
 def _open_brackets(doc: Document, pos: Position, lang: Language, line_suffix: str) -> int:
     """Parentheses and brackets opened in the last lines and not closed by the line's rest."""
     line, column = pos
     first = max(0, line - LOOKBACK_LINES)
-    lines = [doc.line(n) for n in range(first, line)] + [doc.line(line)[:column]]
+    # a huge (minified) line is read near the cursor only
+    lines = [doc.line(n)[-LINE_WINDOW:] for n in range(first, line)]
+    lines.append(doc.line(line)[max(0, column - LINE_WINDOW) : column])
     depth = 0
     for text in lines:
         if lang.line_comment and lang.line_comment in text:

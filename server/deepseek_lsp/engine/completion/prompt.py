@@ -1,7 +1,7 @@
 """The FIM prompt for a cursor: what text goes before it, what after, and what kind of answer.
 
 Layout is stable-first, so consecutive requests share a long common prefix (DeepSeek bills a
-cached prefix at a tenth): a path header in the file's comment syntax, then snippets from other
+cached prefix at a fiftieth): a path header in the file's comment syntax, then snippets from other
 files in a fixed order, then the document window before the cursor, whose first line is snapped to
 a multiple of `PREFIX_LINE_QUANTUM` so it does not move with every keystroke. The prompt ends
 exactly at the cursor and the suffix starts exactly after it.
@@ -36,6 +36,7 @@ class Snippet:
 
     path: str
     text: str
+    source: str = ""  # "definitions" | "similar" | "" (said in --show-prompt)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class FimContext:
     indent_blocks: bool = False  # blocks end by dedenting (Python, YAML, Haskell)
     eol: str = "\n"  # the document's line ending
     local_prefix_start: int = 0  # where the document text starts inside `prompt`
+    snippets: tuple[Snippet, ...] = ()  # the cross-file snippets that fit, in prompt order
 
     @property
     def local_prefix(self) -> str:
@@ -71,24 +73,32 @@ def build_fim_context(
     suffix_tokens: int = DEFAULT_SUFFIX_TOKENS,
     workspace_relpath: str | None = None,
     snippets: Sequence[Snippet] = (),
+    context_tokens: int | None = None,
 ) -> FimContext:
     """The FIM prompt and suffix for the code-point position `pos` in `doc`."""
     lang = language_for(doc.uri, doc.language_id)
     line, column = doc.clamp(pos)
     content = doc.line(line)
-    line_prefix, line_suffix = content[:column], content[column:]
+    indent = _LEAD_SPACE.match(content).group()  # type: ignore[union-attr]
+    # A huge line (minified, generated) is looked at only near the cursor.
+    line_prefix = content[max(0, column - MAX_LINE_WINDOW) : column]
+    line_suffix = content[column : column + MAX_LINE_WINDOW]
     budget = max(budget_tokens, 1) * CHARS_PER_TOKEN
     header = _header(lang, workspace_relpath)
-    rendered = [text for text in (_render_snippet(lang, s) for s in snippets) if text]
-    reserve = min(sum(map(len, rendered)), int(budget * SNIPPET_SHARE))
-    window, start_line = prefix_window(doc, (line, column), budget - len(header) - reserve)
-    context = _fit(rendered, budget - len(header) - len(window))
-    prompt = header + context + window
+    rendered = [(s, text) for s in snippets if (text := _render_snippet(lang, s))]
+    if context_tokens is None:  # one budget shared by the snippets and the document
+        reserve = min(sum(len(text) for _, text in rendered), int(budget * SNIPPET_SHARE))
+        window, start_line = prefix_window(doc, (line, column), budget - len(header) - reserve)
+        kept = _fit(rendered, budget - len(header) - len(window))
+    else:  # cross-file context has its own budget; the document window keeps all of its own
+        window, start_line = prefix_window(doc, (line, column), budget - len(header))
+        kept = _fit(rendered, max(context_tokens, 0) * CHARS_PER_TOKEN)
+    prompt = header + "".join(text for _, text in kept) + window
     return FimContext(
         prompt=prompt,
         suffix=suffix_window(doc, (line, column), max(suffix_tokens, 0) * CHARS_PER_TOKEN),
         multiline=is_multiline(doc, (line, column), lang, line_prefix, line_suffix),
-        indent=content[: len(content) - len(content.lstrip())],
+        indent=indent,
         language=lang.id,
         prefix_start_line=start_line,
         cursor=(line, column),
@@ -99,13 +109,14 @@ def build_fim_context(
         indent_blocks=lang.indent_blocks,
         eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
         local_prefix_start=len(prompt) - len(window),
+        snippets=tuple(snippet for snippet, _ in kept),
     )
 
 
 def prefix_window(doc: Document, pos: Position, max_chars: int) -> tuple[str, int]:
     """Whole lines before the cursor within `max_chars`, first line snapped to the quantum."""
     line, column = pos
-    current = doc.line(line)[:column]
+    current = doc.line(line)[max(0, column - max(max_chars, 0) - 1) : column]
     if len(current) >= max_chars:
         return current[len(current) - max(max_chars, 0) :], line  # one huge line: cut it
     # Lines cost ~20 chars: look back far enough to fill the budget in one slice.
@@ -132,7 +143,7 @@ def prefix_window(doc: Document, pos: Position, max_chars: int) -> tuple[str, in
 def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
     """The rest of the cursor line, then whole lines, within `max_chars`."""
     line, column = pos
-    text = doc.raw_line(line)[column:]
+    text = doc.raw_line(line)[column : column + max_chars + 1]
     if len(text) >= max_chars:
         return text[:max_chars]
     parts, size = [text], len(text)
@@ -148,6 +159,10 @@ def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
             size += len(doc.raw_line(n))
             n += 1
     return "".join(parts)
+
+
+MAX_LINE_WINDOW = 16_384
+_LEAD_SPACE = re.compile(r"[ \t]*")
 
 
 INDENT_SAMPLE_LINES = 80  # the lines nearest the cursor say enough about its indentation
@@ -206,7 +221,11 @@ def _header(lang: Language, relpath: str | None) -> str:
 
 def _render_snippet(lang: Language, snippet: Snippet) -> str:
     """Another file's text as a comment, so the prompt stays valid code."""
-    title = f"Compare this snippet from {snippet.path}:"
+    title = (
+        f"Definitions in {snippet.path}:"
+        if snippet.source == "definitions"
+        else f"Compare this snippet from {snippet.path}:"
+    )
     body = [line.rstrip("\r\n") for line in split_lines(snippet.text.rstrip("\r\n"))]
     if lang.line_comment:
         marker = lang.line_comment
@@ -218,12 +237,12 @@ def _render_snippet(lang: Language, snippet: Snippet) -> str:
     return ""
 
 
-def _fit(rendered: Sequence[str], max_chars: int) -> str:
+def _fit(rendered: Sequence[tuple[Snippet, str]], max_chars: int) -> list[tuple[Snippet, str]]:
     """Snippets in their given order, skipping any that no longer fit."""
-    kept: list[str] = []
+    kept: list[tuple[Snippet, str]] = []
     size = 0
-    for text in rendered:
+    for snippet, text in rendered:
         if size + len(text) <= max_chars:
-            kept.append(text)
+            kept.append((snippet, text))
             size += len(text)
-    return "".join(kept)
+    return kept

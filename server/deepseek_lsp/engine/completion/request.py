@@ -16,7 +16,6 @@ from deepseek_lsp.engine.completion.cache import cache_key
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.settings import Settings
 
-PROMPT_BUDGET_TOKENS = 1536
 SUFFIX_BUDGET_TOKENS = 384
 
 
@@ -28,18 +27,25 @@ class Prepared:
     request: FimRequest
     key: str
     redactions: int
+    snippets: tuple[fim_prompt.Snippet, ...] = ()  # cross-file context offered to the prompt
 
 
 def prepare(
-    s: Settings, doc: Document, pos: tuple[int, int], workspace_relpath: str | None = None
+    s: Settings,
+    doc: Document,
+    pos: tuple[int, int],
+    workspace_relpath: str | None = None,
+    snippets: tuple[fim_prompt.Snippet, ...] = (),
 ) -> Prepared:
     """Build the FIM request for a cursor (code-point column), redacted as it will be sent."""
     ctx = fim_prompt.build_fim_context(
         doc,
         pos,
-        budget_tokens=PROMPT_BUDGET_TOKENS,
+        budget_tokens=s.context.prompt_tokens,
         suffix_tokens=SUFFIX_BUDGET_TOKENS,
         workspace_relpath=workspace_relpath,
+        snippets=snippets,
+        context_tokens=s.context.max_tokens,
     )
     prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
     if s.privacy.redact_secrets:
@@ -60,7 +66,7 @@ def prepare(
         prompt,
         suffix,
     )
-    return Prepared(ctx, request, key, redactions)
+    return Prepared(ctx, request, key, redactions, snippets)
 
 
 class PrepareOnce:
@@ -75,14 +81,22 @@ class PrepareOnce:
         self._for: dict[str, tuple[Document, object, Prepared]] = {}
 
     def __call__(
-        self, s: Settings, doc: Document, pos: tuple[int, int], relpath: str | None
+        self,
+        s: Settings,
+        doc: Document,
+        pos: tuple[int, int],
+        relpath: str | None,
+        snippets: tuple[fim_prompt.Snippet, ...] = (),
     ) -> Prepared:
-        """The request for this cursor, built now or on an earlier call for the same state."""
-        key = (doc.edits, pos, relpath, s)
+        """The request for this cursor, built now or on an earlier call for the same state.
+
+        The cross-file snippets are part of the key: other files change without this one.
+        """
+        key = (doc.edits, pos, relpath, s, snippets)
         memo = self._for.get(doc.uri)
         if memo is not None and memo[0] is doc and memo[1] == key:
             return memo[2]
-        prepared = prepare(s, doc, pos, relpath)
+        prepared = prepare(s, doc, pos, relpath, snippets)
         self._for[doc.uri] = (doc, key, prepared)
         return prepared
 

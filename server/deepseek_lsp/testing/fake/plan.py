@@ -120,9 +120,16 @@ def make_plan(state: FakeState, kind: str, body: dict[str, Any], reply: FakeRepl
         usage_placement=reply.usage_placement or config.usage_placement,
         include_usage=include_usage,
         empty_first_chunk=reply.empty_first_chunk,
-        first_token_delay=_pick(reply.first_token_delay, config.first_token_delay),
+        first_token_delay=_pick(reply.first_token_delay, config.first_token_delay)
+        + prefill_delay(config.miss_token_delay, config.hit_token_delay, counted),
         chunk_delay=_pick(reply.chunk_delay, config.chunk_delay),
     )
+
+
+def prefill_delay(per_miss: float, per_hit: float, counted: dict[str, Any]) -> float:
+    """Time to read the prompt: the missed tokens computed, the cached ones only loaded."""
+    hit = counted["prompt_cache_hit_tokens"]
+    return per_miss * (counted["prompt_tokens"] - hit) + per_hit * hit
 
 
 def _pick(value: float | None, default: float) -> float:

@@ -14,7 +14,7 @@ from typing import Any
 from deepseek_lsp.testing.fake.http import HttpConnection
 from deepseek_lsp.testing.fake.payloads import Plan, error_body
 from deepseek_lsp.testing.fake.state import FakeState
-from deepseek_lsp.testing.fake.types import FakeReply, RecordedRequest
+from deepseek_lsp.testing.fake.types import ENDLESS_INTERVAL_SECONDS, FakeReply, RecordedRequest
 
 JSON_TYPE = ("Content-Type", "application/json")
 MALFORMED_EVENT = b'data: {"id": "broken", "choices": [{"index": 0, "delta": {"content": \n\n'
@@ -140,6 +140,8 @@ async def send_stream(ex: Exchange, plan: Plan, reply: FakeReply, keep: bool) ->
             await conn.send_chunk(b": keep-alive\n\n")
         if not await conn.pause(plan.first_token_delay / (comments + 1)):
             return False
+        if reply.endless is not None:
+            return await _send_endless(ex, plan, reply)
         for i, chunk in enumerate(plan.stream_chunks()):
             if i == reply.drop_after_chunks:
                 return ex.drop()
@@ -158,3 +160,17 @@ async def send_stream(ex: Exchange, plan: Plan, reply: FakeReply, keep: bool) ->
         return keep
     finally:
         await conn.stop_watch()
+
+
+async def _send_endless(ex: Exchange, plan: Plan, reply: FakeReply) -> bool:
+    """Keep-alive comments, or the reply's first chunk again and again, until the client leaves."""
+    chunk = b"data: " + json.dumps(plan.stream_chunks()[0]).encode() + b"\n\n"
+    if reply.endless == "keep_alive":
+        chunk = b": keep-alive\n\n"
+    while await ex.conn.pause(ENDLESS_INTERVAL_SECONDS):
+        try:
+            await ex.conn.send_chunk(chunk)
+        except (ConnectionError, OSError):
+            return ex.hung_up_now()
+        ex.record.chunks_sent += 1
+    return False

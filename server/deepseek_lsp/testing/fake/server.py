@@ -51,6 +51,8 @@ class FakeDeepSeek:
         models: Iterable[str] = DEFAULT_MODELS,
         first_token_delay: float = 0.0,
         chunk_delay: float = 0.0,
+        miss_token_delay: float = 0.0,
+        hit_token_delay: float = 0.0,
         chunk_size: int = 8,
         usage_placement: UsagePlacement = "last_chunk",
     ) -> None:
@@ -60,6 +62,8 @@ class FakeDeepSeek:
             models=tuple(models),
             first_token_delay=first_token_delay,
             chunk_delay=chunk_delay,
+            miss_token_delay=miss_token_delay,
+            hit_token_delay=hit_token_delay,
             chunk_size=chunk_size,
             usage_placement=usage_placement,
         )
@@ -208,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-token-delay", type=float, default=0.0)
     parser.add_argument("--chunk-delay", type=float, default=0.0)
     parser.add_argument("--chunk-size", type=int, default=8)
+    parser.add_argument("--miss-token-delay", type=float, default=0.0, help="s per missed token")
+    parser.add_argument("--hit-token-delay", type=float, default=0.0, help="s per cached token")
     args = parser.parse_args(argv)
     server = FakeDeepSeek(
         args.host,
@@ -215,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         valid_keys=args.key,
         first_token_delay=args.first_token_delay,
         chunk_delay=args.chunk_delay,
+        miss_token_delay=args.miss_token_delay,
+        hit_token_delay=args.hit_token_delay,
         chunk_size=args.chunk_size,
     )
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 UsagePlacement = Literal["last_chunk", "separate_chunk", "none"]
+Endless = Literal["keep_alive", "deltas"]
+ENDLESS_INTERVAL_SECONDS = 0.02
 Endpoint = Literal["chat", "fim", "prefix", "models", "balance"]
 COMPLETION_ENDPOINTS: frozenset[str] = frozenset({"chat", "fim", "prefix"})
 DEFAULT_MODELS: tuple[str, ...] = ("deepseek-flash", "deepseek-v4-pro")
@@ -41,6 +43,7 @@ class FakeReply:
     drop_after_chunks: int | None = None
     malformed_after_chunks: int | None = None
     keep_alive_comments: int = 0
+    endless: Endless | None = None  # a gateway gone wrong: keep-alives or deltas until hang-up
     empty_first_chunk: bool = False
     first_token_delay: float | None = None
     chunk_delay: float | None = None
@@ -111,6 +114,10 @@ class FakeConfig:
     models: tuple[str, ...] = DEFAULT_MODELS
     first_token_delay: float = 0.0
     chunk_delay: float = 0.0
+    # Prefill: seconds added to the first token per prompt token the prefix cache missed, and
+    # per token it hit (reading a cached prefix is far cheaper than computing one).
+    miss_token_delay: float = 0.0
+    hit_token_delay: float = 0.0
     chunk_size: int = 8
     usage_placement: UsagePlacement = "last_chunk"
     balance: str = "10.00"
@@ -128,7 +135,7 @@ class FakeConfig:
                 value = frozenset(value or ())
             elif key == "models":
                 value = tuple(value)
-            elif key in ("first_token_delay", "chunk_delay"):
+            elif key in ("first_token_delay", "chunk_delay", "miss_token_delay", "hit_token_delay"):
                 value = float(value)
             elif key == "chunk_size":
                 value = max(1, int(value))

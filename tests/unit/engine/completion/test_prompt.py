@@ -157,3 +157,20 @@ def test_language_is_guessed_from_the_extension_when_unspecific() -> None:
     assert language_for("file:///w/x.unknown", "plaintext").id == "plaintext"
     assert language_for("file:///w/x.py", "bash").id == "shellscript"
     assert language_for("untitled:Untitled-1", "plaintext").line_comment is None
+
+
+def test_cross_file_context_has_its_own_budget_and_says_what_fit() -> None:
+    doc_text = "".join(f"line_{n} = {n}\n" for n in range(200)) + "║"
+    snippets = [
+        Snippet("lib/a.py", "def a(): ...", "definitions"),
+        Snippet("lib/big.py", "x = 1\n" * 400, "definitions"),
+        Snippet("lib/c.py", "def c(): ...", "similar"),
+    ]
+    ctx = context_for(doc_text, snippets=snippets, budget_tokens=100, context_tokens=50)
+    assert ctx.prompt.startswith(
+        "# Definitions in lib/a.py:\n# def a(): ...\n# Compare this snippet from lib/c.py:\n"
+    )
+    assert [s.path for s in ctx.snippets] == ["lib/a.py", "lib/c.py"]
+    # the document window keeps its whole budget: the same window as with no snippets at all
+    alone = context_for(doc_text, budget_tokens=100)
+    assert ctx.local_prefix == alone.local_prefix

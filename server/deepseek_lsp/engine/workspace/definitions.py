@@ -1,0 +1,183 @@
+"""Context source "definitions the cursor needs": what the code around the cursor refers to.
+
+Names referenced in the current statement and the lines above it are resolved through the
+file's imports (see `scope.py`) to definitions in other files: a function's signature, a class or
+type with its members (also when a method is called on a value whose type the lines above
+reveal). Then the rest of what the file imports by name, then the top-level definitions of
+imported modules and of the file's own package: the call being typed is often not written yet.
+Each candidate has a rank (lower first); the budget keeps the best, the prompt orders by path.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from deepseek_lsp.engine.workspace.outline import Definition, Outline
+from deepseek_lsp.engine.workspace.scope import Found, Resolver, Scope
+
+LINES_ABOVE = 40
+_REFERENCE = re.compile(r"[A-Za-z_$][\w$]*(?:\s*(?:\.|::|->)\s*[A-Za-z_$][\w$]*)*")
+_SPLIT = re.compile(r"\s*(?:\.|::|->)\s*")
+_TYPED = (
+    r"(?:{v}\s*(?::|=\s*(?:new\s+|await\s+)?|:=\s*&?|=\s*&)\s*"
+    r"(?:[\w.]+\.|[\w:]+::)?(?P<t>[A-Z][\w]*)"
+    r"|(?P<u>[A-Z]\w*)(?:<[^>]*>)?[*&\s]+{v}\b)"
+)
+IMPORTED_RANK = 10_000
+MENTIONED_RANK = 20_000  # a package's definition the file mentions somewhere
+MODULE_RANK = 100_000
+TYPED_REFERENCES = 12  # the nearest dotted names get their variable's type looked up
+_SELF = frozenset({"self", "this", "cls", "super", "Self"})
+_TYPING = re.compile(r"[\w$]+$")  # the word at the cursor is still being typed
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A definition worth sending, rendered, with why (rank: lower is better)."""
+
+    path: str
+    definition: Definition
+    rank: int
+    text: str
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """One definition, whichever way it was reached."""
+        return (self.path, self.definition.name, self.definition.line)
+
+
+def candidate(found: Found, rank: int, members: bool = False) -> Candidate:
+    """A found definition, rendered once."""
+    return Candidate(found[0], found[1], rank, render(found[1], members))
+
+
+def references(lines_above: list[str], current: str) -> list[str]:
+    """Dotted names near the cursor, nearest first, each once; not the word being typed."""
+    seen: dict[str, None] = {}
+    current = _TYPING.sub("", current)
+    for line in [current, *reversed(lines_above[-LINES_ABOVE:])]:
+        for match in reversed(list(_REFERENCE.finditer(line))):
+            seen.setdefault(_SPLIT.sub(".", match.group()), None)
+    return list(seen)
+
+
+def needed(
+    resolver: Resolver,
+    path: str,
+    outline: Outline,
+    lines_above: list[str],
+    current: str,
+) -> list[Candidate]:
+    """Definitions from other files that the cursor's surroundings use, best first."""
+    scope = resolver.scope(path, outline)
+    near: dict[tuple[str, str, int], Candidate] = {}
+    text_above = "\n".join(lines_above[-LINES_ABOVE:])
+    for rank, ref in enumerate(references(lines_above, current)):
+        typed = text_above if rank < TYPED_REFERENCES else ""
+        for found, members in _resolve_reference(resolver, scope, ref, typed):
+            if found[0] == path:
+                continue
+            made = candidate(found, rank, members)
+            old = near.get(made.key)
+            if old is None or (members and old.text != made.text):
+                near[made.key] = made if old is None else replace(made, rank=old.rank)
+    chosen = sorted(near.values(), key=lambda c: c.rank)
+    return chosen + [c for c in background(resolver, path, outline) if c.key not in near]
+
+
+def _resolve_reference(
+    resolver: Resolver, scope: Scope, ref: str, text_above: str
+) -> list[tuple[Found, bool]]:
+    """What one dotted name near the cursor refers to, and whether members matter."""
+    head, *tail = ref.split(".")
+    found = _resolve_name(resolver, scope, head)
+    if found is not None:
+        return [(found, bool(tail) or found[1].kind == "class")]
+    if head in scope.modules and tail:
+        member = resolver.lookup(scope.modules[head], tail[0])
+        return [(member, len(tail) > 1)] if member is not None else []
+    if tail and text_above and head not in _SELF:
+        type_name = _type_of(head, text_above)
+        typed = _resolve_name(resolver, scope, type_name) if type_name else None
+        if typed is not None:
+            return [(typed, True)]
+    return []
+
+
+def background(resolver: Resolver, path: str, outline: Outline) -> list[Candidate]:
+    """What the file imports and its package holds, whatever the cursor: cached per index state.
+
+    Names the file mentions anywhere come before the ones it does not.
+    """
+    key = (path, outline.imports, id(outline))
+    cached = resolver.cache.get(key)
+    if cached is not None and cached[0] == resolver.index.generation:
+        return cached[1]
+    scope = resolver.scope(path, outline)
+    found: list[tuple[Found, int]] = []
+    for rank, (_local, bound) in enumerate(scope.names.items(), IMPORTED_RANK):
+        hit = resolver.lookup(bound[:-1], bound[-1])
+        if hit is not None:
+            found.append((hit, rank))
+    module_files = [f for files in scope.modules.values() for f in files]
+    for rank, hit in enumerate(
+        resolver.module_definitions([*module_files, *scope.open_files]), MODULE_RANK
+    ):
+        if not hit[1].name.startswith("_"):
+            mentioned = hit[1].name in outline.identifiers
+            found.append((hit, rank - (MODULE_RANK - MENTIONED_RANK) * mentioned))
+    seen: set[tuple[str, str, int]] = set()
+    result = []
+    for hit, rank in sorted(found, key=lambda item: item[1]):
+        made = candidate(hit, rank)
+        if made.path != path and made.key not in seen:
+            seen.add(made.key)
+            result.append(made)
+    if len(resolver.cache) > 64:
+        resolver.cache.clear()
+    resolver.cache[key] = (resolver.index.generation, result)
+    return result
+
+
+def _resolve_name(resolver: Resolver, scope: Scope, name: str) -> Found | None:
+    """A bare name through the imports, remembered in the scope (valid for this generation)."""
+    if name in scope.memo:
+        return scope.memo[name]
+    bound = scope.names.get(name)
+    if bound is not None:
+        found = resolver.lookup(bound[:-1], bound[-1])
+    else:
+        found = resolver.lookup(scope.open_files, name) if scope.open_files else None
+    scope.memo[name] = found
+    return found
+
+
+def _type_of(variable: str, text: str) -> str:
+    """The type the lines above give `variable` (`v = Foo(`, `v: Foo`, `Foo v`, `v := &Foo{`)."""
+    if not re.fullmatch(r"[A-Za-z_]\w*", variable):
+        return ""
+    pattern = _typed_pattern(variable)
+    for line in reversed(text.split("\n")):
+        if variable in line:  # only lines that mention it are worth the regex
+            matches = list(pattern.finditer(line))
+            if matches:
+                return matches[-1].group("t") or matches[-1].group("u") or ""
+    return ""
+
+
+@functools.lru_cache(maxsize=512)
+def _typed_pattern(variable: str) -> re.Pattern[str]:
+    return re.compile(_TYPED.format(v=re.escape(variable)))
+
+
+def render(definition: Definition, members: bool) -> str:
+    """A definition as the prompt shows it: signature, doc line, member signatures."""
+    lines = [definition.signature]
+    if definition.doc:
+        lines.append(f"    {definition.doc}")
+    if members or definition.kind == "class":
+        lines += [f"    {m.signature}" for m in definition.members if not m.name.startswith("_")
+                  or m.name == "__init__"]  # fmt: skip
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""What a file imports, per language, read from its tree-sitter tree.
+
+An `Import` names a module as the file writes it (`..util`, `./store`, `github.com/x/y/z`,
+`crate::a::b`, `com.x.Y`, `"a/b.h"`) and the names it binds locally: `(original, local)` pairs,
+`alias` for a module bound to one name (`import numpy as np`, `import * as fs`, a Go package).
+`reexport` marks JS/TS `export ... from` and Rust `pub use`, which the resolver follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import statement's module and bindings."""
+
+    module: str
+    names: tuple[tuple[str, str], ...] = ()
+    alias: str = ""
+    star: bool = False
+    reexport: bool = False
+
+
+def extract_imports(root: Any, family: str) -> tuple[list[Import], str]:
+    """The file's imports and its package name (Go, Java; "" elsewhere)."""
+    reader = _READERS.get(family)
+    if reader is None:
+        return [], ""
+    imports: list[Import] = []
+    package = ""
+    for node in _walk_top(root):
+        if family in ("go", "java") and node.type in ("package_clause", "package_declaration"):
+            package = _text(node).split()[-1].rstrip(";") if _text(node).split() else ""
+            continue
+        imports += reader(node)
+    return imports, package
+
+
+def _walk_top(root: Any) -> list[Any]:
+    """Top-level statements, plus those one level inside Python `if`/`try` blocks."""
+    nodes = []
+    for child in root.named_children:
+        nodes.append(child)
+        if child.type in ("if_statement", "try_statement", "mod_item"):
+            nodes += [g for c in child.named_children for g in c.named_children]
+    return nodes
+
+
+def _python(node: Any) -> list[Import]:
+    if node.type == "import_statement":
+        out = []
+        for item in node.named_children:
+            if item.type == "aliased_import":
+                out.append(Import(_text(item.child_by_field_name("name")), alias=_alias(item)))
+            else:
+                name = _text(item)
+                out.append(Import(name, alias=name.split(".")[0]))
+        return out
+    if node.type != "import_from_statement":
+        return []
+    module = _text(node.child_by_field_name("module_name"))
+    names, star = [], False
+    for item in node.children_by_field_name("name"):
+        if item.type == "aliased_import":
+            names.append((_text(item.child_by_field_name("name")), _alias(item)))
+        else:
+            names.append((_text(item), _text(item)))
+    star = any(c.type == "wildcard_import" for c in node.named_children)
+    return [Import(module, tuple(names), star=star)]
+
+
+def _alias(node: Any) -> str:
+    alias = node.child_by_field_name("alias")
+    return _text(alias) if alias is not None else ""
+
+
+def _javascript(node: Any) -> list[Import]:
+    source = node.child_by_field_name("source")
+    if node.type not in ("import_statement", "export_statement") or source is None:
+        return []
+    module = _text(source).strip("'\"`")
+    names: list[tuple[str, str]] = []
+    alias, star = "", False
+    for part in _descendants(node, {"import_specifier", "export_specifier", "namespace_import",
+                                    "namespace_export", "identifier"}, depth=3):  # fmt: skip
+        if part.type in ("import_specifier", "export_specifier"):
+            name = _text(part.child_by_field_name("name"))
+            local = part.child_by_field_name("alias")
+            names.append((name, _text(local) if local is not None else name))
+        elif part.type in ("namespace_import", "namespace_export"):
+            alias = _text(part.named_children[0]) if part.named_children else ""
+        elif part.parent is not None and part.parent.type == "import_clause":
+            names.append(("default", _text(part)))
+    if node.type == "export_statement" and not names and not alias:
+        star = True
+    return [Import(module, tuple(names), alias, star, reexport=node.type == "export_statement")]
+
+
+def _go(node: Any) -> list[Import]:
+    if node.type != "import_declaration":
+        return []
+    out = []
+    for spec in _descendants(node, {"import_spec"}, depth=3):
+        path = _text(spec.child_by_field_name("path")).strip('"`')
+        name = spec.child_by_field_name("name")
+        alias = _text(name) if name is not None else path.rsplit("/", 1)[-1]
+        out.append(Import(path, alias=alias, star=alias == "."))
+    return out
+
+
+def _rust(node: Any) -> list[Import]:
+    if node.type == "mod_item" and node.child_by_field_name("body") is None:
+        name = _text(node.child_by_field_name("name"))
+        return [Import("self::" + name, alias=name)]
+    if node.type != "use_declaration":
+        return []
+    public = any(c.type == "visibility_modifier" for c in node.children)
+    argument = node.child_by_field_name("argument")
+    out = []
+    for path, local in _rust_tree(argument, ""):
+        if local == "*":
+            out.append(Import(path, star=True, reexport=public))
+        else:
+            module, _, name = path.rpartition("::")
+            out.append(Import(module or name, ((name, local),), reexport=public))
+    return out
+
+
+def _rust_tree(node: Any, prefix: str) -> list[tuple[str, str]]:
+    """(full path, local name) pairs of a use tree; local "*" for a glob."""
+    join = lambda rest: f"{prefix}::{rest}" if prefix else rest  # noqa: E731
+    if node.type in ("identifier", "scoped_identifier", "crate", "self", "super"):
+        path = join(_text(node))
+        return [(path, path.rsplit("::", 1)[-1])]
+    if node.type == "use_as_clause":
+        path = join(_text(node.child_by_field_name("path")))
+        return [(path, _text(node.child_by_field_name("alias")))]
+    if node.type == "use_wildcard":
+        return [(join(_text(node).removesuffix("::*").removesuffix("*")), "*")]
+    if node.type == "scoped_use_list":
+        base = node.child_by_field_name("path")
+        inner = join(_text(base)) if base is not None else prefix
+        return _rust_tree(node.child_by_field_name("list"), inner)
+    if node.type == "use_list":
+        return [pair for child in node.named_children for pair in _rust_tree(child, prefix)]
+    return []
+
+
+def _java(node: Any) -> list[Import]:
+    if node.type != "import_declaration":
+        return []
+    text = _text(node).removeprefix("import").strip().rstrip(";").strip()
+    text = text.removeprefix("static ").strip()
+    if text.endswith(".*"):
+        return [Import(text[:-2], star=True)]
+    module, _, name = text.rpartition(".")
+    return [Import(module, ((name, name),))]
+
+
+def _c(node: Any) -> list[Import]:
+    if node.type != "preproc_include":
+        return []
+    path = node.child_by_field_name("path")
+    if path is None or path.type != "string_literal":
+        return []  # <system> headers are not the workspace's
+    return [Import(_text(path).strip('"'), star=True)]
+
+
+_READERS = {"python": _python, "javascript": _javascript, "go": _go, "rust": _rust,
+            "java": _java, "c": _c}  # fmt: skip
+
+
+def _descendants(node: Any, types: set[str], depth: int) -> list[Any]:
+    found = []
+    for child in node.named_children:
+        if child.type in types:
+            found.append(child)
+        if depth > 1 and child.type not in types:
+            found += _descendants(child, types, depth - 1)
+    return found
+
+
+def _text(node: Any) -> str:
+    return node.text.decode("utf-8", errors="replace") if node is not None else ""
