@@ -83,7 +83,7 @@ def find_spans(text: str) -> list[Span]:
                 continue
             group = "v" if "v" in rule.regex.groupindex else 0
             value = match.group(group)
-            if "EXAMPLE" in value.upper():  # documentation's keys (AKIAIOSFODNN7EXAMPLE)
+            if "EXAMPLE" in value.upper():  # the sample keys in providers' documentation
                 continue
             if rule.check is None or rule.check(value):
                 spans.append((*match.span(group), priority, rule.kind_of(match)))
