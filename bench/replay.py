@@ -47,19 +47,7 @@ from deepseek_lsp.engine.spend import is_peak  # noqa: E402
 from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
 from lsp_client import LspClient, initialize_params  # noqa: E402
 from session import Session  # noqa: E402
-
-KEY = "sk-bench-0000000000000000"
-
-
-def pct(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile, 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q / 100
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+from stats import KEY, pct  # noqa: E402
 
 
 def med(values: list[float]) -> float:

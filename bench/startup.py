@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from deepseek_lsp.testing.fake.server import FakeDeepSeek
 from lsp_client import LspClient, initialize_params
+from stats import KEY
 
-KEY = "sk-bench-0000000000000000"
 TEXT = "import os\n\n\ndef add(a, b):\n    return \n\n\nprint(add(1, 2))\n"
 
 

@@ -18,25 +18,7 @@ else
 fi
 
 # 2. Emacs with eglot and lsp-mode, Vim with ALE, and tmux to type at Vim, from Debian.
-APT_PKGS=(emacs-nox elpa-eglot elpa-lsp-mode vim-nox vim-ale tmux)
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
-      log "not root and no sudo: skipping apt-get install ${missing[*]} (those tests will skip)"
-      exit 0
-    fi
-  fi
-  LOCK=""  # one apt at a time when several setups run at once
-  if command -v flock >/dev/null; then LOCK="flock /tmp/apt.lock"; fi
-  log "apt-get install ${missing[*]}"
-  $LOCK $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $LOCK $SUDO apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+bash "$(dirname "$0")/apt-install.sh" emacs-nox elpa-eglot elpa-lsp-mode vim-nox vim-ale tmux \
+  || { log "those tests will skip"; exit 0; }
 log "emacs: $(emacs --version | head -1)"
 log "vim: $(vim --version | head -1)"
