@@ -14,9 +14,11 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from deepseek_lsp.engine.workspace.outline import Definition, Outline
+from deepseek_lsp.engine.workspace import members as typed_members
+from deepseek_lsp.engine.workspace.outline import MAX_MEMBERS, Definition, Outline
 from deepseek_lsp.engine.workspace.scope import Found, Resolver, Scope
 
+ALL_MEMBERS = 2  # render every member: the code calls methods on a value of the type
 LINES_ABOVE = 40
 _REFERENCE = re.compile(r"[A-Za-z_$][\w$]*(?:\s*(?:\.|::|->)\s*[A-Za-z_$][\w$]*)*")
 _SPLIT = re.compile(r"\s*(?:\.|::|->)\s*")
@@ -48,9 +50,11 @@ class Candidate:
         return (self.path, self.definition.name, self.definition.line)
 
 
-def candidate(found: Found, rank: int, members: bool = False) -> Candidate:
+def candidate(
+    found: Found, rank: int, members: int = 0, mentioned: frozenset[str] = frozenset()
+) -> Candidate:
     """A found definition, rendered once."""
-    return Candidate(found[0], found[1], rank, render(found[1], members))
+    return Candidate(found[0], found[1], rank, render(found[1], members, mentioned))
 
 
 def references(lines_above: list[str], current: str) -> list[str]:
@@ -79,7 +83,7 @@ def needed(
         for found, members in _resolve_reference(resolver, scope, ref, typed):
             if found[0] == path:
                 continue
-            made = candidate(found, rank, members)
+            made = candidate(found, rank, members, outline.identifiers)
             old = near.get(made.key)
             if old is None or (members and old.text != made.text):
                 near[made.key] = made if old is None else replace(made, rank=old.rank)
@@ -89,21 +93,38 @@ def needed(
 
 def _resolve_reference(
     resolver: Resolver, scope: Scope, ref: str, text_above: str
-) -> list[tuple[Found, bool]]:
-    """What one dotted name near the cursor refers to, and whether members matter."""
+) -> list[tuple[Found, int]]:
+    """What one dotted name near the cursor refers to, and which members matter (render)."""
     head, *tail = ref.split(".")
     found = _resolve_name(resolver, scope, head)
+    if tail and (found is None or found[1].kind == "variable"):
+        typed = _value_type(resolver, scope, head, text_above, found)
+        if typed is not None:
+            named = typed_members.named(resolver, typed, tail[0])
+            return [(typed, ALL_MEMBERS), *((m, 0) for m in named)]
     if found is not None:
-        return [(found, bool(tail) or found[1].kind == "class")]
+        own = [(m, 0) for m in typed_members.named(resolver, found, tail[0])] if tail else []
+        return [(found, int(bool(tail) or found[1].kind == "class")), *own]
     if head in scope.modules and tail:
         member = resolver.lookup(scope.modules[head], tail[0])
-        return [(member, len(tail) > 1)] if member is not None else []
-    if tail and text_above and head not in _SELF:
+        return [(member, int(len(tail) > 1))] if member is not None else []
+    return []
+
+
+def _value_type(
+    resolver: Resolver, scope: Scope, head: str, text_above: str, found: Found | None
+) -> Found | None:
+    """The type of the value `head` names, or None.
+
+    The lines above say it first (`v := New()`, `v: Foo`), else the package-level variable
+    `head` is (`var v *Viper`).
+    """
+    typed = None
+    if text_above and head not in _SELF:
         type_name = _type_of(head, text_above)
         typed = _resolve_name(resolver, scope, type_name) if type_name else None
-        if typed is not None:
-            return [(typed, True)]
-    return []
+    typed = typed_members.constructed(resolver, typed or found)  # `New()`: the type it returns
+    return None if typed is None or typed[1].kind == "variable" else typed
 
 
 def background(resolver: Resolver, path: str, outline: Outline) -> list[Candidate]:
@@ -121,17 +142,19 @@ def background(resolver: Resolver, path: str, outline: Outline) -> list[Candidat
         hit = resolver.lookup(bound[:-1], bound[-1])
         if hit is not None:
             found.append((hit, rank))
-    module_files = [f for files in scope.modules.values() for f in files]
+    own = set(scope.open_files)  # the package's files (or star imports) before modules
+    module_files = [f for files in scope.modules.values() for f in files if f not in own]
+    hidden = _unexported if outline.language == "go" else _private
     for rank, hit in enumerate(
-        resolver.module_definitions([*module_files, *scope.open_files]), MODULE_RANK
+        resolver.module_definitions([*scope.open_files, *module_files]), MODULE_RANK
     ):
-        if not hit[1].name.startswith("_"):
+        if not hidden(hit[1].name, hit[0] in own):
             mentioned = hit[1].name in outline.identifiers
             found.append((hit, rank - (MODULE_RANK - MENTIONED_RANK) * mentioned))
     seen: set[tuple[str, str, int]] = set()
     result = []
     for hit, rank in sorted(found, key=lambda item: item[1]):
-        made = candidate(hit, rank)
+        made = candidate(hit, rank, False, outline.identifiers)
         if made.path != path and made.key not in seen:
             seen.add(made.key)
             result.append(made)
@@ -139,6 +162,15 @@ def background(resolver: Resolver, path: str, outline: Outline) -> list[Candidat
         resolver.cache.clear()
     resolver.cache[key] = (resolver.index.generation, result)
     return result
+
+
+def _private(name: str, _own: bool) -> bool:
+    return name.startswith("_")
+
+
+def _unexported(name: str, own: bool) -> bool:
+    """Go: another package's lower-case names cannot be used from here."""
+    return not own and not name[:1].isupper()
 
 
 def _resolve_name(resolver: Resolver, scope: Scope, name: str) -> Found | None:
@@ -172,12 +204,24 @@ def _typed_pattern(variable: str) -> re.Pattern[str]:
     return re.compile(_TYPED.format(v=re.escape(variable)))
 
 
-def render(definition: Definition, members: bool) -> str:
-    """A definition as the prompt shows it: signature, doc line, member signatures."""
+def render(definition: Definition, members: int, mentioned: frozenset[str] = frozenset()) -> str:
+    """A definition as the prompt shows it: signature, doc line, member signatures.
+
+    `members` is 0 (a function), 1 (a type named near the cursor or imported: its first
+    MAX_MEMBERS public members, those the current file mentions first, in declared order) or
+    ALL_MEMBERS (the code calls methods on a value of the type: every one, up to MAX_METHODS).
+    """
     lines = [definition.signature]
     if definition.doc:
         lines.append(f"    {definition.doc}")
     if members or definition.kind == "class":
-        lines += [f"    {m.signature}" for m in definition.members if not m.name.startswith("_")
-                  or m.name == "__init__"]  # fmt: skip
+        shown = [
+            m for m in definition.members if not m.name.startswith("_") or m.name == "__init__"
+        ]
+        if len(shown) > MAX_MEMBERS and members != ALL_MEMBERS:
+            chosen = {
+                id(m) for m in sorted(shown, key=lambda m: m.name not in mentioned)[:MAX_MEMBERS]
+            }
+            shown = [m for m in shown if id(m) in chosen]
+        lines += [f"    {m.signature}" for m in shown]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ An `Import` names a module as the file writes it (`..util`, `./store`, `github.c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,21 @@ class Import:
     reexport: bool = False
 
 
-def extract_imports(root: Any, family: str) -> tuple[list[Import], str]:
+_NESTED = {
+    "python": (
+        re.compile(r"^([ \t]+)(?:from[ \t]+\S+[ \t]+import|import)[ \t]", re.M),
+        ("import_statement", "import_from_statement"),
+        ("from", "import", "dotted_name"),
+    ),
+    "rust": (
+        re.compile(r"^([ \t]+)(?:pub(?:\([\w: ]+\))?[ \t]+)?use[ \t]", re.M),
+        ("use_declaration",),
+        ("use", "pub", "visibility_modifier", "crate", "self", "super"),
+    ),
+}
+
+
+def extract_imports(root: Any, family: str, text: str = "") -> tuple[list[Import], str]:
     """The file's imports and its package name (Go, Java; "" elsewhere)."""
     reader = _READERS.get(family)
     if reader is None:
@@ -35,13 +50,42 @@ def extract_imports(root: Any, family: str) -> tuple[list[Import], str]:
             package = _text(node).split()[-1].rstrip(";") if _text(node).split() else ""
             continue
         imports += reader(node)
-    return imports, package
+    if family in _NESTED and text:
+        imports += [i for node in _nested(root, text, family) for i in reader(node)]
+    return list(dict.fromkeys(imports)), package
+
+
+def _nested(root: Any, text: str, family: str) -> list[Any]:
+    """Imports inside functions (Python's way around import cycles, Rust's `use` in a test).
+
+    Found by a line regex and the tree's node at that point: walking every node would cost
+    far more than the parse on a large file.
+    """
+    pattern, wanted, tokens = _NESTED[family]
+    found, row, last = [], 0, 0
+    for match in pattern.finditer(text):
+        row += text.count("\n", last, match.start())
+        last = match.start()
+        column = len(match.group(1).encode("utf-8"))
+        node = root.descendant_for_point_range((row, column), (row, column + 1))
+        while node is not None and node.type not in wanted:
+            node = node.parent if node.type in tokens else None
+        if node is not None and node.start_point[0] == row and node.parent is not root:
+            found.append(node)
+    return found
 
 
 def _walk_top(root: Any) -> list[Any]:
-    """Top-level statements, plus those one level inside Python `if`/`try` blocks."""
+    """Top-level statements, plus those one level inside Python `if`/`try` blocks.
+
+    A half-typed line can make tree-sitter wrap the rest of the file in an ERROR node: its
+    children are still the file's statements, so they are read as if at the top.
+    """
     nodes = []
     for child in root.named_children:
+        if child.type == "ERROR":
+            nodes += _walk_top(child)
+            continue
         nodes.append(child)
         if child.type in ("if_statement", "try_statement", "mod_item"):
             nodes += [g for c in child.named_children for g in c.named_children]

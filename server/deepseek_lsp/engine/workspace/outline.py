@@ -19,6 +19,7 @@ from deepseek_lsp.engine.workspace.imports import Import, extract_imports
 MAX_SIGNATURE = 240
 PARSE_CHUNK = 8192  # bytes handed to tree-sitter at a time
 MAX_MEMBERS = 40
+MAX_METHODS = 160  # Go methods and Rust impl items gathered onto their type
 _SPACES = re.compile(r"\s+")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
@@ -68,7 +69,7 @@ def outline(language_id: str, text: str) -> Outline | None:
     root = parser.parse(read).root_node
     family = _FAMILY.get(language_id, language_id)
     definitions = _attach_methods(_collect(root, family, ""))
-    imports, package = extract_imports(root, family)
+    imports, package = extract_imports(root, family, text)
     by_name: dict[str, Definition] = {}
     for d in definitions:
         by_name.setdefault(d.name, d)
@@ -152,8 +153,10 @@ def _collect(node: Any, family: str, parent: str, before: Any = None) -> list[De
     previous = before
     for child in node.named_children:
         kind = _KINDS.get(child.type)
-        if child.type in _WRAPPERS.get(family, ()) or (
-            child.type in _CONTAINERS and child.child_by_field_name("body") is not None
+        if (
+            child.type in _WRAPPERS.get(family, ())
+            or child.type == "ERROR"
+            or (child.type in _CONTAINERS and child.child_by_field_name("body") is not None)
         ):
             inner = child if child.type not in _CONTAINERS else child.child_by_field_name("body")
             found += _collect(inner, family, parent, previous)
@@ -302,7 +305,7 @@ def _attach_methods(definitions: list[Definition]) -> list[Definition]:
         base = definitions[index]
         merged = Definition(
             base.name, base.kind, base.signature, base.line, base.doc, base.parent,
-            (base.members + tuple(members))[:MAX_MEMBERS],
+            (base.members + tuple(members))[:MAX_METHODS],
         )  # fmt: skip
         kept[kept.index(base)] = merged
     return kept

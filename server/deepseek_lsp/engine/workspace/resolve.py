@@ -49,10 +49,11 @@ def same_package(index: WorkspaceIndex, from_path: str, language: str) -> list[s
     if family not in ("go", "java"):
         return []
     ext = os.path.splitext(from_path)[1]
+    tests = from_path.endswith("_test.go")  # a test file also sees the package's other tests
     return [
         p
         for p in index.in_dir(os.path.dirname(from_path))
-        if p != from_path and p.endswith(ext) and not p.endswith("_test.go")
+        if p != from_path and p.endswith(ext) and (tests or not p.endswith("_test.go"))
     ]
 
 
@@ -132,7 +133,7 @@ def rust_module(index: WorkspaceIndex, from_path: str, path: str) -> tuple[str, 
     current_dir = _rust_module_dir(from_path)
     head = segments[0]
     if head == "crate":
-        root = _rust_crate_src(index, from_path)
+        root = _rust_crate_root(index, from_path, segments[1] if len(segments) > 1 else "")
         if root is None:
             return None
         directory, file = root, _rust_root_file(index, root)
@@ -152,13 +153,10 @@ def rust_module(index: WorkspaceIndex, from_path: str, path: str) -> tuple[str, 
         segments = ["self", *segments]
     rest = segments[1:]
     while rest:
-        sub = os.path.join(directory, rest[0])
-        candidate = next(
-            (c for c in (sub + ".rs", os.path.join(sub, "mod.rs")) if c in index.files), None
-        )
+        candidate = _rust_child(index, directory, rest[0])
         if candidate is None:
             break
-        directory, file, rest = sub, candidate, rest[1:]
+        directory, file, rest = os.path.join(directory, rest[0]), candidate, rest[1:]
     return (file, rest) if file else None
 
 
@@ -176,6 +174,36 @@ def _rust_module_dir(path: str) -> str:
     if name in ("lib.rs", "main.rs", "mod.rs"):
         return os.path.dirname(path)
     return os.path.splitext(path)[0]
+
+
+def _rust_crate_root(index: WorkspaceIndex, from_path: str, first: str) -> str | None:
+    """The folder `crate::` means: the crate's src/, else the nearest folder above the file.
+
+    The nearest folder whose modules include `first`: a `[[bin]]`/`[[test]]` root such as
+    crates/core/main.rs or tests/tests.rs, which Cargo.toml names by path.
+    """
+    src = _rust_crate_src(index, from_path)
+    if (
+        src is not None
+        and _rust_root_file(index, src)
+        and (not first or _rust_child(index, src, first))
+    ):
+        return src
+    directory = os.path.dirname(from_path)
+    top = os.path.dirname(src) if src is not None else ""
+    while first and directory.startswith(top):
+        if _rust_child(index, directory, first):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return src
+
+
+def _rust_child(index: WorkspaceIndex, directory: str, name: str) -> str | None:
+    sub = os.path.join(directory, name)
+    return next((c for c in (sub + ".rs", os.path.join(sub, "mod.rs")) if c in index.files), None)
 
 
 def _rust_crate_src(index: WorkspaceIndex, from_path: str) -> str | None:
