@@ -23,7 +23,7 @@ LINES_ABOVE = 40
 _REFERENCE = re.compile(r"[A-Za-z_$][\w$]*(?:\s*(?:\.|::|->)\s*[A-Za-z_$][\w$]*)*")
 _SPLIT = re.compile(r"\s*(?:\.|::|->)\s*")
 _TYPED = (
-    r"(?:{v}\s*(?::|=\s*(?:new\s+|await\s+)?|:=\s*&?|=\s*&)\s*"
+    r"(?:{v}\s*(?::\s*(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|\*)?|=\s*(?:new\s+|await\s+)?|:=\s*&?|=\s*&)\s*"
     r"(?:[\w.]+\.|[\w:]+::)?(?P<t>[A-Z][\w]*)"
     r"|(?P<u>[A-Z]\w*)(?:<[^>]*>)?[*&\s]+{v}\b)"
 )

@@ -163,13 +163,34 @@ def _rust(node: Any) -> list[Import]:
     public = any(c.type == "visibility_modifier" for c in node.children)
     argument = node.child_by_field_name("argument")
     out = []
+    depth = _inline_mods(node)
     for path, local in _rust_tree(argument, ""):
+        path = _out_of_inline_mods(path, depth)
         if local == "*":
             out.append(Import(path, star=True, reexport=public))
         else:
             module, _, name = path.rpartition("::")
             out.append(Import(module or name, ((name, local),), reexport=public))
     return out
+
+
+def _inline_mods(node: Any) -> int:
+    """How many `mod name { ... }` blocks of its file enclose the node."""
+    depth, parent = 0, node.parent
+    while parent is not None:
+        depth += parent.type == "mod_item"
+        parent = parent.parent
+    return depth
+
+
+def _out_of_inline_mods(path: str, depth: int) -> str:
+    """`super::x` in `mod tests { }` is the file's own module: paths are file-relative."""
+    segments = path.split("::")
+    while depth and segments and segments[0] == "super":
+        segments, depth = segments[1:], depth - 1
+        if not segments or segments[0] != "super":
+            segments = ["self", *segments]
+    return "::".join(segments)
 
 
 def _rust_tree(node: Any, prefix: str) -> list[tuple[str, str]]:

@@ -185,7 +185,8 @@ def _definition(node: Any, kind: str, family: str, parent: str, previous: Any) -
     signature = _signature(node, body)
     members: tuple[Definition, ...] = ()
     if body is not None and kind in ("class", "impl"):
-        members = tuple(_collect(body, family, name)[:MAX_MEMBERS])
+        cap = MAX_METHODS if kind == "impl" else MAX_MEMBERS
+        members = tuple(_collect(body, family, name)[:cap])
     if kind == "method" and not parent and node.type == "method_declaration" and family == "go":
         parent = _go_receiver(node)
     if parent and kind == "function":

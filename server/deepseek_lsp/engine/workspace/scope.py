@@ -54,8 +54,11 @@ class Resolver:
         scope = Scope()
         open_files: list[str] = same_package(self.index, path, outline.language)
         for imp in outline.imports:
-            files = self._files(path, outline.language, imp)
-            if not files:
+            files, module = self._module_or_files(path, outline.language, imp)
+            if not files or files == [path]:  # `use super::X` in `mod tests`: this file's own
+                continue
+            if module:  # `use crate::flags::doc::version;` then `version::generate()`
+                scope.modules[imp.names[0][1]] = tuple(files)
                 continue
             if imp.alias:
                 scope.modules[imp.alias] = tuple(files)
@@ -67,13 +70,16 @@ class Resolver:
         return scope
 
     def _files(self, path: str, language: str, imp: Import) -> list[str]:
-        files = module_files(self.index, path, language, imp)
+        return self._module_or_files(path, language, imp)[0]
+
+    def _module_or_files(self, path: str, language: str, imp: Import) -> tuple[list[str], bool]:
+        """The import's files, and whether its one name is a module (Rust)."""
         family = FAMILY.get(language, language)
-        if family == "rust" and imp.names:
+        if family == "rust" and len(imp.names) == 1 and not imp.star:
             found = rust_module(self.index, path, imp.module + "::" + imp.names[0][0])
-            if found and not found[1]:  # `use crate::a::b;` names the module b itself
-                return [found[0]]
-        return files
+            if found and not found[1] and found[0] != path:  # `use crate::a::b;`: module b
+                return [found[0]], True
+        return module_files(self.index, path, language, imp), False
 
     def lookup(self, files: tuple[str, ...] | list[str], name: str, hops: int = 0) -> Found | None:
         """`name` defined in (or re-exported by) one of `files`."""
@@ -106,10 +112,24 @@ class Resolver:
         return None
 
     def module_definitions(self, files: tuple[str, ...] | list[str]) -> list[Found]:
-        """Every top-level definition of the files (a package or module alias)."""
+        """Every top-level definition of the files (a package or module alias).
+
+        Then what they re-export by name (Rust `pub use a::{b, c}`, `export {x} from`):
+        ripgrep's `flags::parse()` is defined in flags/parse.rs and re-exported by flags/mod.rs.
+        """
         found: list[Found] = []
         for file in files:
             outline = self.index.outline_of(file)
             if outline is not None:
                 found += [(file, d) for d in outline.definitions]
+        for file in files:
+            outline = self.index.outline_of(file)
+            for imp in outline.imports if outline is not None else ():
+                if not imp.reexport or imp.star:
+                    continue
+                targets = self._files(file, outline.language, imp)
+                for original, _local in imp.names:
+                    hit = self.lookup(targets, original, MAX_HOPS - 1) if targets else None
+                    if hit is not None:
+                        found.append(hit)
         return found

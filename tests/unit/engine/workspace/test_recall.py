@@ -161,3 +161,74 @@ def test_go_package_before_imported_packages_and_no_unexported_names(make_worksp
     assert "func hasSeeAlso(n int) bool" in found
     assert "internalHelper" not in found
     assert ws.definitions(max_tokens=30) == "func hasSeeAlso(n int) bool"  # room for one: its own
+
+
+RUST_CARGO = '[package]\nname = "rg"\n'
+
+
+def test_rust_use_of_a_module_by_name_then_a_path_call(make_workspace):
+    ws = make_workspace(
+        {
+            "Cargo.toml": RUST_CARGO,
+            "src/main.rs": "mod flags;\n",
+            "src/flags/mod.rs": "pub(crate) mod doc;\n",
+            "src/flags/doc/mod.rs": "pub(crate) mod version;\npub(crate) mod help;\n",
+            "src/flags/doc/version.rs": "pub(crate) fn generate_digits() -> String { todo!() }\n",
+            "src/flags/doc/help.rs": (
+                "use crate::flags::doc::version;\n\nfn short() -> String {\n"
+                "    let v = version::generate_digits();\n    ║\n}\n"
+            ),
+        }
+    )
+    assert "pub(crate) fn generate_digits() -> String" in ws.definitions()
+
+
+def test_rust_module_alias_offers_what_its_mod_rs_reexports(make_workspace):
+    ws = make_workspace(
+        {
+            "Cargo.toml": RUST_CARGO,
+            "src/main.rs": "mod flags;\n\nfn main() {\n    let args = ║\n}\n",
+            "src/flags/mod.rs": (
+                "mod parse;\n\npub(crate) use crate::flags::parse::{parse, Parsed};\n"
+            ),
+            "src/flags/parse.rs": (
+                "pub(crate) struct Parsed;\n\npub(crate) fn parse() -> Parsed { Parsed }\n"
+            ),
+        }
+    )
+    assert "pub(crate) fn parse() -> Parsed" in ws.definitions()
+
+
+def test_rust_super_inside_an_inline_test_module_is_the_file_itself(make_workspace):
+    ws = make_workspace(
+        {
+            "Cargo.toml": RUST_CARGO,
+            "src/lib.rs": "pub mod term;\npub mod strip;\n",
+            "src/term.rs": (
+                "pub struct LineTerminator(u8);\n\nimpl LineTerminator {\n"
+                "    pub fn byte(b: u8) -> LineTerminator { LineTerminator(b) }\n}\n"
+            ),
+            "src/strip.rs": (
+                "use crate::term::LineTerminator;\n\npub fn strip(t: LineTerminator) {}\n\n"
+                "#[cfg(test)]\nmod tests {\n    use super::{strip, LineTerminator};\n\n"
+                "    #[test]\n    fn nul() {\n        strip(║)\n    }\n}\n"
+            ),
+        }
+    )
+    assert "pub fn byte(b: u8) -> LineTerminator" in ws.definitions()
+
+
+def test_rust_method_on_a_parameter_of_a_reference_type(make_workspace):
+    methods = "".join(f"    pub fn step{i}(&self) -> u8 {{ {i} }}\n" for i in range(50))
+    ws = make_workspace(
+        {
+            "Cargo.toml": RUST_CARGO,
+            "src/lib.rs": "pub mod searcher;\npub mod sink;\n",
+            "src/searcher.rs": "pub struct Searcher;\n\nimpl Searcher {\n" + methods + "}\n",
+            "src/sink.rs": (
+                "use crate::searcher::Searcher;\n\n"
+                "pub fn matched(searcher: &mut Searcher) {\n    searcher.step0();\n    ║\n}\n"
+            ),
+        }
+    )
+    assert "pub fn step49(&self) -> u8" in ws.definitions()
