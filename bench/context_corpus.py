@@ -44,6 +44,14 @@ _DEFS = {
         r"^\s*pub(?:\([\w:]+\))?\s+(?:const\s+)?(?:async\s+)?fn\s+([a-z_]\w*)", re.M
     ),
 }
+# Every definition of a name, for "defined in exactly one file": private Rust functions and
+# methods count too (ripgrep's private `fn search` in main.rs, viper's method and dotenv's
+# function `flattenAndMergeMap`), or a call of one would be taken for a call of the other.
+_ALL_DEFS = {
+    "rust": re.compile(r"^\s*(?:pub(?:\([\w:]+\))?\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?"
+                       r"fn\s+([a-z_]\w*)", re.M),
+    "go": re.compile(r"^func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*[\[(]", re.M),
+}  # fmt: skip
 _CALL = re.compile(r"(?<![\w.$:])((?:[A-Za-z_]\w*(?:\.|::))?([A-Za-z_$][\w$]*))\s*\(")
 
 
@@ -142,26 +150,37 @@ def mine(project: str, root: Path, limit: int, seed: int = 7) -> list[Position]:
     files = source_files(root)
     texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in files}
     defined: dict[tuple[str, str], list[Path]] = {}
+    targets: set[tuple[str, str]] = set()
     for path, text in texts.items():
         language = LANGUAGE[path.suffix]
         for match in _DEFS[language].finditer(text):
+            targets.add((language, next(g for g in match.groups() if g)))
+        for match in _ALL_DEFS.get(language, _DEFS[language]).finditer(text):
             name = next(g for g in match.groups() if g)
             holders = defined.setdefault((language, name), [])
             if path not in holders:
                 holders.append(path)
-    unique = {key: paths[0] for key, paths in defined.items() if len(paths) == 1}
+    unique = {key: paths[0] for key, paths in defined.items() if len(paths) == 1 and key in targets}
+    context = _Project(root, _go_module(root), texts)
     positions = []
     for path, text in texts.items():
-        positions += _positions(project, path, text, LANGUAGE[path.suffix], unique)
+        positions += _positions(project, path, text, LANGUAGE[path.suffix], unique, context)
     random.Random(seed).shuffle(positions)
     return sorted(positions[:limit], key=lambda p: (p.path, p.line))
 
 
 def _positions(
-    project: str, path: Path, text: str, language: str, unique: dict[tuple[str, str], Path]
+    project: str,
+    path: Path,
+    text: str,
+    language: str,
+    unique: dict[tuple[str, str], Path],
+    context: _Project,
 ) -> list[Position]:
     lines = text.split("\n")
-    imports = "\n".join(line for line in lines if _is_import(line, language))
+    import_lines = [line for line in lines if _is_import(line, language)]
+    imports = "\n".join(_bindings(line, language) for line in import_lines)
+    strings = _docstring_lines(lines) if language == "python" else set()
     found, seen = [], set()
     for number, line in enumerate(lines):
         stripped = line.lstrip()
@@ -169,6 +188,7 @@ def _positions(
             not stripped
             or stripped.startswith(("#", "//", "*", "/*"))
             or _is_import(line, language)
+            or number in strings
         ):
             continue
         if re.match(r"\s*(?:pub\s+)?(?:async\s+)?(?:def|fn|func|function|class)\b", line):
@@ -183,7 +203,7 @@ def _positions(
             )
             if language == "rust" and "::" in match.group(1):
                 visible = visible or re.search(rf"\b{match.group(1).split('::')[0]}\b", imports)
-            if not visible:
+            if not visible or not _calls_home(match, home, language, import_lines, context):
                 continue
             seen.add(name)
             column = match.start(1)
@@ -200,3 +220,97 @@ def _is_import(line: str, language: str) -> bool:
     if language == "rust":
         return bool(re.match(r"\s*(pub(\(\w+\))?\s+)?use\s", line))
     return bool(re.match(r'\s*(import\b|"[\w./-]+"$)', line.strip()))
+
+
+@dataclass(frozen=True)
+class _Project:
+    root: Path
+    go_module: str
+    texts: dict[Path, str]
+
+
+def _go_module(root: Path) -> str:
+    try:
+        found = re.search(r"^module\s+(\S+)", (root / "go.mod").read_text(), re.M)
+    except OSError:
+        return ""
+    return found.group(1) if found else ""
+
+
+def _bindings(line: str, language: str) -> str:
+    """What an import line binds: in TS not the `from '...'` part (every line says "from")."""
+    if language == "typescript":
+        return re.split(r"\bfrom\s*['\"]", line)[0]
+    return line
+
+
+def _docstring_lines(lines: list[str]) -> set[int]:
+    """Python lines inside or opening a triple-quoted string: prose, not calls."""
+    inside, found = False, set()
+    for number, line in enumerate(lines):
+        quotes = line.count('"""') + line.count("'''")
+        if inside or quotes:
+            found.add(number)
+        if quotes % 2:
+            inside = not inside
+    return found
+
+
+def _calls_home(
+    match: re.Match[str], home: Path, language: str, import_lines: list[str], project: _Project
+) -> bool:
+    """Whether the call is of the definition in `home`, not of a same-named one elsewhere.
+
+    Found on the corpus: `time.time()`, `date(...)` from datetime, `join` from os.path,
+    `Array.from(...)`, Go's `json.Unmarshal`, Rust's `OsStr::from_bytes` and `v.parse()` were
+    taken for calls of the project's functions of those names.
+    """
+    qualifier = match.group(1)[: -len(match.group(2))].rstrip(".:")
+    name = match.group(2)
+    if language == "python":
+        word = qualifier or name
+        return any(_project_import(line, word, home, project) for line in import_lines)
+    if language == "typescript":
+        return not qualifier or any(re.search(rf"\b{qualifier}\b", line) for line in import_lines)
+    if language == "go":
+        return _go_calls_home(qualifier, home, import_lines, project)
+    if language == "rust":
+        return _rust_calls_home(match.group(1), qualifier, name, home, project)
+    return True
+
+
+def _project_import(line: str, word: str, home: Path, project: _Project) -> bool:
+    if not re.search(rf"\b{re.escape(word)}\b", line):
+        return False
+    parts = [p for p in home.relative_to(project.root).parts if p not in ("src", "lib")]
+    top = re.escape(parts[0].removesuffix(".py")) if parts else ""
+    return bool(re.match(rf"\s*(from\s+(\.|{top}\b)|import\s+{top}\b)", line))
+
+
+def _go_calls_home(qualifier: str, home: Path, import_lines: list[str], project: _Project) -> bool:
+    for line in import_lines:
+        spec = re.match(r'\s*(?:import\s+)?(?:(\w+)\s+)?"([^"]+)"', line)
+        if spec is None:
+            continue
+        alias = spec.group(1) or spec.group(2).rsplit("/", 1)[-1]
+        if qualifier and alias == qualifier:  # a package's function: that package's file
+            module = project.go_module
+            inside = module and (spec.group(2) + "/").startswith(module + "/")
+            rest = spec.group(2)[len(module) :].strip("/")
+            return bool(inside) and home.parent == project.root.joinpath(*rest.split("/"))
+    return True  # unqualified (same package) or a method on a value
+
+
+def _rust_calls_home(
+    written: str, qualifier: str, name: str, home: Path, project: _Project
+) -> bool:
+    text = project.texts.get(home, "")
+    if "." in written:  # value.name(): a method, so it takes self
+        method = rf"fn\s+{name}\s*(?:<[^>]*>)?\s*\(\s*&?\s*(?:'\w+\s+)?(?:mut\s+)?self\b"
+        return bool(re.search(method, text))
+    if not qualifier or qualifier in ("crate", "self", "super"):
+        return True
+    if qualifier[0].isupper():  # Type::name(): home declares or implements the type
+        kind = rf"\b(?:struct|enum|trait|union|type)\s+{qualifier}\b|\bimpl\b[^{{;]*\b{qualifier}\b"
+        return bool(re.search(kind, text))
+    return qualifier in home.with_suffix("").parts  # module::name(): home is that module

@@ -97,7 +97,7 @@ def _resolve_reference(
     """What one dotted name near the cursor refers to, and which members matter (render)."""
     head, *tail = ref.split(".")
     found = _resolve_name(resolver, scope, head)
-    if tail and (found is None or found[1].kind == "variable"):
+    if tail and head not in scope.modules and (found is None or found[1].kind == "variable"):
         typed = _value_type(resolver, scope, head, text_above, found)
         if typed is not None:
             named = typed_members.named(resolver, typed, tail[0])
