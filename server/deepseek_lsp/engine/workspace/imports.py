@@ -46,7 +46,7 @@ def extract_imports(root: Any, family: str, text: str = "") -> tuple[list[Import
     imports: list[Import] = []
     package = ""
     for node in _walk_top(root):
-        if family in ("go", "java") and node.type in ("package_clause", "package_declaration"):
+        if family in ("go", "java", "kotlin") and node.type in _PACKAGE:
             package = _text(node).split()[-1].rstrip(";") if _text(node).split() else ""
             continue
         imports += reader(node)
@@ -233,8 +233,22 @@ def _c(node: Any) -> list[Import]:
     return [Import(_text(path).strip('"'), star=True)]
 
 
+def _kotlin(node: Any) -> list[Import]:
+    if node.type != "import":
+        return []
+    path = next((c for c in node.named_children if c.type == "qualified_identifier"), None)
+    if path is None:
+        return []
+    alias = next((c for c in node.named_children if c.type == "identifier"), None)
+    if _text(node).rstrip().endswith("*"):
+        return [Import(_text(path), star=True)]
+    module, _, name = _text(path).rpartition(".")
+    return [Import(module, ((name, _text(alias) if alias is not None else name),))]
+
+
+_PACKAGE = ("package_clause", "package_declaration", "package_header")
 _READERS = {"python": _python, "javascript": _javascript, "go": _go, "rust": _rust,
-            "java": _java, "c": _c}  # fmt: skip
+            "java": _java, "kotlin": _kotlin, "c": _c}  # fmt: skip
 
 
 def _descendants(node: Any, types: set[str], depth: int) -> list[Any]:

@@ -90,6 +90,7 @@ _WRAPPERS = {
     "rust": set(),
     "go": set(),
     "java": set(),
+    "kotlin": set(),
     "c": {"template_declaration", "linkage_specification", "declaration_list"},
 }
 _CONTAINERS = {"namespace_definition", "mod_item", "internal_module", "module"}
@@ -116,6 +117,8 @@ _KINDS = {
     "impl_item": "impl",
     "interface_declaration": "class",
     "record_declaration": "class",
+    "object_declaration": "class",  # Kotlin
+    "property_declaration": "variable",
     "enum_declaration": "type",
     "enum_specifier": "type",
     "type_alias_declaration": "type",
@@ -145,6 +148,7 @@ _BODY_TYPES = {
     "block", "class_body", "declaration_list", "field_declaration_list", "interface_body",
     "object_type", "enum_body", "statement_block", "compound_statement", "struct_type",
     "interface_type", "enum_variant_list", "enum_class_body", "record_declaration_body",
+    "function_body",
 }  # fmt: skip
 
 
@@ -202,6 +206,11 @@ def _name_node(node: Any, kind: str) -> Any | None:
     name = node.child_by_field_name("name")
     if name is not None:
         return name
+    if node.type == "property_declaration":  # Kotlin: `val name: Type = ...`
+        variable = next((c for c in node.named_children if c.type == "variable_declaration"), None)
+        return (
+            variable.named_children[0] if variable is not None and variable.named_children else None
+        )
     declarator = node.child_by_field_name("declarator")
     while declarator is not None:
         inner = declarator.child_by_field_name("declarator")

@@ -3,7 +3,8 @@
 Python: relative imports, packages and `src/` layouts (every ancestor folder, and its `src/`, is
 tried as a root). JS/TS: relative paths with extension and `index` resolution (`./x.js` may be
 `./x.ts`). Go: the module's own packages via `go.mod`. Rust: `crate::`, `self::`, `super::`
-and `mod` files. Java: package paths. C/C++: `#include "..."` beside the file, then anywhere.
+and `mod` files. Java and Kotlin: package paths. C/C++: `#include "..."` beside the file,
+then anywhere.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ FAMILY = {
     "typescript": "javascript",
     "typescriptreact": "javascript",
     "cpp": "c",
+    "kotlin": "java",
 }
 
 
@@ -49,11 +51,12 @@ def same_package(index: WorkspaceIndex, from_path: str, language: str) -> list[s
     if family not in ("go", "java"):
         return []
     ext = os.path.splitext(from_path)[1]
+    exts = (".java", ".kt") if family == "java" else (ext,)  # one package, either language
     tests = from_path.endswith("_test.go")  # a test file also sees the package's other tests
     return [
         p
         for p in index.in_dir(os.path.dirname(from_path))
-        if p != from_path and p.endswith(ext) and (tests or not p.endswith("_test.go"))
+        if p != from_path and p.endswith(exts) and (tests or not p.endswith("_test.go"))
     ]
 
 
@@ -237,7 +240,11 @@ def _java(index: WorkspaceIndex, imp: Import) -> list[str]:
     if imp.star:
         return [p for d in dirs for p in index.in_dir(d)]
     names = {f"{n}.java" for n, _ in imp.names} | {f"{n}.kt" for n, _ in imp.names}
-    return [p for d in dirs for p in index.in_dir(d) if os.path.basename(p) in names]
+    named = [p for d in dirs for p in index.in_dir(d) if os.path.basename(p) in names]
+    if named:
+        return named
+    # Kotlin: a top-level function or a class may live in any file of its package
+    return [p for d in dirs for p in index.in_dir(d) if p.endswith(".kt")]
 
 
 def _c(index: WorkspaceIndex, from_path: str, module: str) -> list[str]:
