@@ -292,13 +292,20 @@ def _go_calls_home(qualifier: str, home: Path, import_lines: list[str], project:
         spec = re.match(r'\s*(?:import\s+)?(?:(\w+)\s+)?"([^"]+)"', line)
         if spec is None:
             continue
-        alias = spec.group(1) or spec.group(2).rsplit("/", 1)[-1]
+        alias = spec.group(1) or _go_package_name(spec.group(2))
         if qualifier and alias == qualifier:  # a package's function: that package's file
             module = project.go_module
             inside = module and (spec.group(2) + "/").startswith(module + "/")
             rest = spec.group(2)[len(module) :].strip("/")
             return bool(inside) and home.parent == project.root.joinpath(*rest.split("/"))
     return True  # unqualified (same package) or a method on a value
+
+
+def _go_package_name(path: str) -> str:
+    """`github.com/pelletier/go-toml/v2` is package toml's path; `gopkg.in/yaml.v3` yaml's."""
+    parts = path.split("/")
+    last = parts[-2] if re.fullmatch(r"v\d+", parts[-1]) and len(parts) > 1 else parts[-1]
+    return re.sub(r"\.v\d+$", "", last).removeprefix("go-")
 
 
 def _rust_calls_home(

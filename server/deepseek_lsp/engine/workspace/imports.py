@@ -149,9 +149,19 @@ def _go(node: Any) -> list[Import]:
     for spec in _descendants(node, {"import_spec"}, depth=3):
         path = _text(spec.child_by_field_name("path")).strip('"`')
         name = spec.child_by_field_name("name")
-        alias = _text(name) if name is not None else path.rsplit("/", 1)[-1]
+        alias = _text(name) if name is not None else _go_package_name(path)
         out.append(Import(path, alias=alias, star=alias == "."))
     return out
+
+
+def _go_package_name(path: str) -> str:
+    """The name a Go import binds: not `v2` of `example.com/x/v2`, nor `.v3` of `yaml.v3`.
+
+    By convention only: the real name is the package clause of the imported files.
+    """
+    parts = path.split("/")
+    last = parts[-2] if len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1]) else parts[-1]
+    return re.sub(r"\.v\d+$", "", last).removeprefix("go-")
 
 
 def _rust(node: Any) -> list[Import]:

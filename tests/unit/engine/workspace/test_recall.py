@@ -232,3 +232,15 @@ def test_rust_method_on_a_parameter_of_a_reference_type(make_workspace):
         }
     )
     assert "pub fn step49(&self) -> u8" in ws.definitions()
+
+
+def test_go_import_of_a_major_version_binds_the_package_name_not_v2():
+    from deepseek_lsp.engine.workspace.outline import outline
+
+    parsed = outline(
+        "go",
+        'package main\n\nimport (\n\t"example.com/kit/v2"\n\t"gopkg.in/yaml.v3"\n'
+        '\t"github.com/pelletier/go-toml/v2"\n\tst "example.com/kit/v2/store"\n)\n',
+    )
+    assert parsed is not None
+    assert [i.alias for i in parsed.imports] == ["kit", "yaml", "toml", "st"]
