@@ -81,7 +81,7 @@ def test_pieces_redact_exactly_as_the_joined_text() -> None:
         if attempt == 0:
             clear_cache()
         assert redact_pieces(pieces) == whole
-    pem = [e.text for e in CREDENTIALS if "PRIVATE KEY" in e.text and e.text.count("\n") > 3][0]
+    pem = next(e.text for e in CREDENTIALS if "PRIVATE KEY" in e.text and e.text.count("\n") > 3)
     halves = pem.split("\n")
     cut = ["\n".join(halves[:2]) + "\n", "\n".join(halves[2:])]  # a PEM block across two pieces
     assert redact_pieces(cut) == redact(pem) and redact(pem).count >= 1
