@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[str], AbstractAsyncContextManager[httpx.Response]]
 Kind = Literal["fim", "chat"]
+SETTLE_AFTER_SECONDS = 0.005  # [DONE] is in the socket already; the answer is sent meanwhile
 SETTLE_SECONDS = 2.0  # what is left after an answer (`[DONE]`) is read for this long at most
 CHARS_PER_TOKEN = 32  # no tokenizer makes a token this long on average: more is a runaway stream
 MIN_CHARS = 4096
@@ -282,6 +283,7 @@ def _settle(events: AsyncIterator[Any], owner: AsyncExitStack) -> None:
     """
 
     async def settle() -> None:
+        await asyncio.sleep(SETTLE_AFTER_SECONDS)  # the answer's way to the editor goes first
         try:
             async with asyncio.timeout(SETTLE_SECONDS):
                 async for event in events:
