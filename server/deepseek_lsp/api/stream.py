@@ -37,6 +37,7 @@ from deepseek_lsp.api.errors import (
     StreamError,
     error_for_status,
 )
+from deepseek_lsp.api.idle import Watchdog
 from deepseek_lsp.api.retry import RetryPolicy, retry_delay
 from deepseek_lsp.api.types import Completion, Delta, Usage
 
@@ -170,35 +171,37 @@ class Stream:
         are read in the background (`_settle`) while the consumer goes on.
         """
         loop = asyncio.get_running_loop()
-        idle_until = loop.time() + self._limits.idle_seconds
-        while True:
-            try:
-                async with asyncio.timeout_at(min(idle_until, self._deadline)):
-                    event = await anext(events)
-            except StopAsyncIteration:
-                break
-            except TimeoutError:
-                raise self._timed_out(loop.time() >= self._deadline) from None
-            data = event.data.strip()
-            if not data:
-                continue
-            if data == "[DONE]":
-                # Read the (empty) rest of the body so the connection goes back to the
-                # pool: stopping here made httpx open a new connection per request.
-                async for _ in events:
-                    pass
-                return
-            delta = self._absorb(data)
-            if delta is not None:
-                idle_until = loop.time() + self._limits.idle_seconds
-                delta, full = self._capped(delta)
-                yield delta
-                if full:
-                    self.finish_reason = "length"
+        watch = Watchdog(min(loop.time() + self._limits.idle_seconds, self._deadline))
+        try:
+            while True:
+                try:
+                    event = await watch.wait(anext(events))
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise self._timed_out(loop.time() >= self._deadline) from None
+                data = event.data.strip()
+                if not data:
+                    continue
+                if data == "[DONE]":
+                    # Read the (empty) rest of the body so the connection goes back to the
+                    # pool: stopping here made httpx open a new connection per request.
+                    async for _ in events:
+                        pass
                     return
-            if self.finish_reason is not None and self.usage is not None:
-                self._answered_early = True
-                return
+                delta = self._absorb(data)
+                if delta is not None:
+                    watch.deadline = min(loop.time() + self._limits.idle_seconds, self._deadline)
+                    delta, full = self._capped(delta)
+                    yield delta
+                    if full:
+                        self.finish_reason = "length"
+                        return
+                if self.finish_reason is not None and self.usage is not None:
+                    self._answered_early = True
+                    return
+        finally:
+            watch.close()
         raise StreamError(
             "The connection to DeepSeek ended before the answer was complete.", retryable=True
         )
