@@ -46,7 +46,7 @@ import zero_wait  # noqa: E402
 from deepseek_lsp.engine.spend import is_peak  # noqa: E402
 from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
 from lsp_client import LspClient, initialize_params  # noqa: E402
-from session import Session  # noqa: E402
+from session import Session, reuse_breakdown  # noqa: E402
 from stats import KEY, pct  # noqa: E402
 
 
@@ -356,6 +356,7 @@ def _rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             ">= 80 %",
             reuse_mean >= 0.8,
         ),
+        ("  where the reuse is lost", reuse_breakdown(s), "(info)", None),
         cost_row(raw),
     ]
 
