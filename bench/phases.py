@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,13 +109,23 @@ class Overhead:
     overhead_ms: list[float] = field(default_factory=list)
     before_ms: list[float] = field(default_factory=list)  # request sent -> fake received it
     after_ms: list[float] = field(default_factory=list)  # fake done -> answer received
+    added_ms: list[float] = field(default_factory=list)  # round trip - the paired direct call's
     empty: int = 0
 
 
 async def overhead(
-    client: LspClient, fake: FakeDeepSeek, doc: Doc, samples: int, seed: int
+    client: LspClient,
+    fake: FakeDeepSeek,
+    doc: Doc,
+    samples: int,
+    seed: int,
+    direct: Callable[[bytes], Awaitable[float]] | None = None,
 ) -> Overhead:
-    """Invoked requests at distinct line ends; overhead = round trip - fake's holding time."""
+    """Invoked requests at distinct line ends; overhead = round trip - fake's holding time.
+
+    With `direct`, each request is followed by a direct call with the body the server sent, and
+    `added_ms` holds the differences: pairs taken moments apart, so machine load drifts out.
+    """
     out = Overhead()
     lines = random.Random(seed).sample(range(100, len(doc.lines) - 100), samples)
     for line in lines:
@@ -134,6 +145,8 @@ async def overhead(
         out.upstream_ms.append(fake_s * 1000)
         out.overhead_ms.append((reply.rtt - fake_s) * 1000)
         out.empty += not items(reply.result)
+        if direct is not None:
+            out.added_ms.append(reply.rtt * 1000 - await direct(records[0].raw_body))
     return out
 
 

@@ -46,7 +46,7 @@ import zero_wait  # noqa: E402
 from deepseek_lsp.engine.spend import is_peak  # noqa: E402
 from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
 from lsp_client import LspClient, initialize_params  # noqa: E402
-from session import Session  # noqa: E402
+from session import Session, reuse_breakdown  # noqa: E402
 from stats import KEY, pct  # noqa: E402
 
 
@@ -69,15 +69,25 @@ async def micro(client: LspClient, fake: FakeDeepSeek, args: argparse.Namespace)
     out: dict[str, Any] = {}
     big = phases.open_doc(client, "file:///bench/big10k.py", "python", corpus.big_python(10_000))
     await client.call("deepseek/usage")
-    out["overhead"] = vars(await phases.overhead(client, fake, big, args.samples, args.seed))
+    first = len(fake.requests)
+    caller = zero_wait.Direct(fake, KEY)
+    await caller.warm()
+    out["overhead"] = vars(
+        await phases.overhead(client, fake, big, args.samples, args.seed, caller.call)
+    )
+    sent = [r.raw_body for r in fake.requests[first:] if r.endpoint == "fim" and r.raw_body]
     fake.configure(first_token_delay=0.0)
     over0 = await phases.overhead(client, fake, big, args.samples // 2, args.seed + 1)
     out["overhead_at_0ms"] = vars(over0)
     fake.configure(first_token_delay=latency)
     out["hits"] = vars(await phases.hits(client, fake, big, args.repeats))
     out["hangups"] = vars(await phases.hangups(client, fake, big, args.cancels))
-    out["direct_ms"] = await zero_wait.direct(fake, KEY, args.samples)
-    out["after_pause_ms"] = await zero_wait.after_pause(client, fake, big, args.samples // 2)
+    out["direct_ms"] = await zero_wait.direct(fake, KEY, args.samples, sent)
+    out["after_pause_added_ms"] = []
+    out["after_pause_ms"] = await zero_wait.after_pause(
+        client, fake, big, args.samples // 2, out["after_pause_added_ms"], caller.call
+    )
+    await caller.aclose()
     out["burst_upstream"] = await zero_wait.burst(client, fake, big, 1200)
     fake.configure(first_token_delay=0.05)
     out["burst_upstream_50ms"] = await zero_wait.burst(client, fake, big, 1300)
@@ -168,6 +178,7 @@ def _head_rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
 def _zero_wait_rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     """Issue 13's rows: after a pause, the burst, accepts, next to a direct call to the fake."""
     pause, direct, a = raw["after_pause_ms"], raw["direct_ms"], raw["accepts"]
+    added = pct(raw["after_pause_added_ms"], 50)
     fast = [
         ms <= 2.0 and ups == 0 for ms, ups in zip(a["next_ms"], a["next_upstream"], strict=True)
     ]
@@ -176,16 +187,23 @@ def _zero_wait_rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | Non
     return [
         (
             "direct call to the fake (httpx, no server)",
-            f"p50 {pct(direct, 50):.1f} ms (n={len(direct)})",
+            f"p50 {pct(direct, 50):.2f} ms (n={len(direct)}; the bodies the server sent)",
             "(baseline)",
             None,
         ),
         (
             "automatic request, user last typed 400 ms ago",
-            f"+{pct(pause, 50):.2f} ms p50 over the fake's own time (p90 +{pct(pause, 90):.2f}"
-            f" ms, n={len(pause)})",
+            f"+{added:.2f} ms p50 over a direct call with the same body right after it "
+            f"(p90 +{pct(raw['after_pause_added_ms'], 90):.2f} ms, n={len(pause)})",
             "<= +2 ms",
-            pct(pause, 50) <= 2.0,
+            added <= 2.0,
+        ),
+        (
+            "  same, over the fake's own time",
+            f"+{pct(pause, 50):.2f} ms p50 (p90 +{pct(pause, 90):.2f} ms): also counts the HTTP"
+            " client's and the fake's parsing, which a direct call pays too",
+            "(info)",
+            None,
         ),
         (
             "18-key burst at 30 ms: upstream requests",
@@ -228,6 +246,7 @@ def _zero_wait_rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | Non
 
 def _rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     o, o0, h, c = raw["overhead"], raw["overhead_at_0ms"], raw["hits"], raw["hangups"]
+    over_direct = pct(o["added_ms"], 50)
     k, s = raw["keystroke"], raw["session"]
     over_p50, over_p99 = pct(o["overhead_ms"], 50), pct(o["overhead_ms"], 99)
     cache_p50, ahead_p50 = pct(h["cache_ms"], 50), pct(h["typed_ahead_ms"], 50)
@@ -242,13 +261,21 @@ def _rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     same = med(s["same_file_shares"])
     return [
         (
-            "server overhead, invoked, 10k-line file",
-            f"p50 {over_p50:.2f} ms, p99 {over_p99:.2f} ms (round trip p50 "
-            f"{pct(o['rtt_ms'], 50):.1f} ms, fake held {pct(o['upstream_ms'], 50):.1f} ms; "
-            f"before upstream p50 {pct(o['before_ms'], 50):.2f} ms, after "
-            f"{pct(o['after_ms'], 50):.2f} ms; n={len(o['overhead_ms'])})",
+            "added to an invoked request, 10k-line file",
+            f"+{over_direct:.2f} ms p50 over a direct call with the same body right after it "
+            f"(p90 +{pct(o['added_ms'], 90):.2f} ms; round trip p50 {pct(o['rtt_ms'], 50):.2f}"
+            f" ms, direct p50 {pct(raw['direct_ms'], 50):.2f} ms)",
             "p50 <= 1 ms",
-            over_p50 <= 1.0,
+            over_direct <= 1.0,
+        ),
+        (
+            "  server overhead over the fake's own time",
+            f"p50 {over_p50:.2f} ms, p99 {over_p99:.2f} ms (fake held "
+            f"{pct(o['upstream_ms'], 50):.1f} ms; before upstream p50 "
+            f"{pct(o['before_ms'], 50):.2f} ms, after {pct(o['after_ms'], 50):.2f} ms; "
+            f"n={len(o['overhead_ms'])})",
+            "(info)",
+            None,
         ),
         (
             "  same, fake at 0 ms latency",
@@ -329,6 +356,7 @@ def _rows(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             ">= 80 %",
             reuse_mean >= 0.8,
         ),
+        ("  where the reuse is lost", reuse_breakdown(s), "(info)", None),
         cost_row(raw),
     ]
 

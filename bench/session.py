@@ -41,7 +41,10 @@ class SessionResult:
     cost_by_feature: dict[str, Any] = field(default_factory=dict)
     prefix_shares: list[float] = field(default_factory=list)
     same_file_shares: list[float] = field(default_factory=list)
+    switch_pairs: int = 0  # consecutive FIM prompts for different files
+    same_file_pair_shares: list[float] = field(default_factory=list)  # consecutive, one file
     fake_cache_hit_share: float = 0.0
+    suffix_token_share: float = 0.0  # of the FIM tokens sent: the suffix, which never hits
 
 
 class Session:
@@ -138,18 +141,43 @@ class Session:
         for i in range(1, len(prompts)):
             share = common_prefix_length(prompts[i], prompts[i - 1]) / max(1, len(prompts[i]))
             self.result.prefix_shares.append(share)
+            if headers[i] != headers[i - 1]:
+                self.result.switch_pairs += 1
+            else:
+                self.result.same_file_pair_shares.append(share)
         last_by_file: dict[str, str] = {}
         for header, prompt in zip(headers, prompts, strict=True):
             if header in last_by_file:
                 common = common_prefix_length(prompt, last_by_file[header])
                 self.result.same_file_shares.append(common / max(1, len(prompt)))
             last_by_file[header] = prompt
-        cache, hit, total = PrefixCache(), 0, 0
+        cache, hit, total, suffix = PrefixCache(), 0, 0, 0
         for r in fim:
             text = prompt_text(r.body)
             hit += cache.lookup_and_store(text)
             total += estimate_tokens(text)
+            suffix += estimate_tokens(str(r.body.get("suffix") or ""))
         self.result.fake_cache_hit_share = hit / total if total else 0.0
+        self.result.suffix_token_share = suffix / total if total else 0.0
+
+
+def reuse_breakdown(result: dict[str, Any]) -> str:
+    """Why the mean is what it is: file switches, the same file's pairs, the ceiling they set.
+
+    Each file's prompt starts with its path in its own comment syntax, so a pair that switches
+    files shares (almost) nothing; even if every same-file pair shared 100 %, the mean could
+    not pass (pairs - switches) / pairs.
+    """
+    shares, switches = result["prefix_shares"], result["switch_pairs"]
+    same = result["same_file_pair_shares"]
+    if not shares:
+        return ""
+    same_mean = statistics.fmean(same) if same else 0.0
+    ceiling = (len(shares) - switches) / len(shares)
+    return (
+        f"{len(shares)} pairs, {switches} switch files; same-file pairs mean {same_mean:.1%}; "
+        f"ceiling {ceiling:.1%}; suffix {result['suffix_token_share']:.0%} of FIM tokens"
+    )
 
 
 def median(values: list[float]) -> float:

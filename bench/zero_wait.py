@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +36,19 @@ PAUSE_S = 0.4
 BURST_KEYS, BURST_GAP_S = 18, 0.030
 
 
-async def after_pause(client: LspClient, fake: FakeDeepSeek, doc: Doc, samples: int) -> list[float]:
-    """Overhead (ms) of automatic requests made 400 ms after the last keystroke."""
+async def after_pause(
+    client: LspClient,
+    fake: FakeDeepSeek,
+    doc: Doc,
+    samples: int,
+    added: list[float] | None = None,
+    direct: Callable[[bytes], Awaitable[float]] | None = None,
+) -> list[float]:
+    """Overhead (ms) of automatic requests made 400 ms after the last keystroke.
+
+    With `direct`, each is followed by a direct call with the same body, and `added` gets the
+    round trip minus that call's (pairs moments apart: machine load drifts out).
+    """
     out = []
     for line in range(300, 300 + 41 * samples, 41):
         end = len(doc.lines[line])
@@ -48,6 +61,8 @@ async def after_pause(client: LspClient, fake: FakeDeepSeek, doc: Doc, samples: 
         )
         records = (await settled(fake, before + 1))[before:]
         out.append((reply.rtt - upstream_seconds(records[0])) * 1000)
+        if added is not None and direct is not None:
+            added.append(reply.rtt * 1000 - await direct(records[0].raw_body))
     return out
 
 
@@ -180,19 +195,53 @@ def _delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def direct(fake: FakeDeepSeek, key: str, samples: int) -> list[float]:
-    """Round trips (ms) of FIM streams straight to the fake: the floor for any server."""
-    body = {"model": "deepseek-flash", "prompt": "x = ", "suffix": "", "stream": True}
-    out = []
-    headers = {"Authorization": f"Bearer {key}", "Accept": "text/event-stream"}
-    async with httpx.AsyncClient(http2=True) as http:
-        for i in range(samples + 2):
-            started = time.perf_counter()
-            async with http.stream(
-                "POST", f"{fake.base_url}/beta/completions", json=body, headers=headers
-            ) as response:
-                async for _ in response.aiter_bytes():
-                    pass
-            if i >= 2:  # the first two open the connection
-                out.append((time.perf_counter() - started) * 1000)
-    return out
+SMALL = json.dumps(
+    {"model": "deepseek-flash", "prompt": "x = ", "suffix": "", "stream": True}
+).encode()
+
+
+class Direct:
+    """FIM streams straight to the fake with httpx, no server: the floor for any server.
+
+    `call(body)` sends one request body byte for byte (the one the server just sent, so the
+    difference to the server's round trip is what the server adds, not prompt size).
+    """
+
+    def __init__(self, fake: FakeDeepSeek, key: str) -> None:
+        self.url = f"{fake.base_url}/beta/completions"
+        self.headers = {
+            "Authorization": f"Bearer {key}",
+            "Accept": "text/event-stream",
+            "Content-Type": "application/json",
+        }
+        self.http = httpx.AsyncClient(http2=True)
+
+    async def call(self, body: bytes) -> float:
+        """One round trip, ms."""
+        started = time.perf_counter()
+        async with self.http.stream("POST", self.url, content=body, headers=self.headers) as r:
+            async for _ in r.aiter_bytes():
+                pass
+        return (time.perf_counter() - started) * 1000
+
+    async def warm(self) -> None:
+        """Two calls that open the connection, so no measured call pays for it."""
+        for _ in range(2):
+            await self.call(SMALL)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+async def direct(
+    fake: FakeDeepSeek, key: str, samples: int, bodies: list[bytes] | None = None
+) -> list[float]:
+    """Round trips (ms) of `samples` direct calls (see `Direct`), after two that connect."""
+    caller = Direct(fake, key)
+    try:
+        await caller.warm()
+        return [
+            await caller.call(bodies[i % len(bodies)] if bodies else SMALL) for i in range(samples)
+        ]
+    finally:
+        await caller.aclose()

@@ -19,7 +19,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, aclosing
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, aclosing
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
@@ -37,6 +37,7 @@ from deepseek_lsp.api.errors import (
     StreamError,
     error_for_status,
 )
+from deepseek_lsp.api.idle import Watchdog
 from deepseek_lsp.api.retry import RetryPolicy, retry_delay
 from deepseek_lsp.api.types import Completion, Delta, Usage
 
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[str], AbstractAsyncContextManager[httpx.Response]]
 Kind = Literal["fim", "chat"]
+SETTLE_AFTER_SECONDS = 0.005  # [DONE] is in the socket already; the answer is sent meanwhile
+SETTLE_SECONDS = 2.0  # what is left after an answer (`[DONE]`) is read for this long at most
 CHARS_PER_TOKEN = 32  # no tokenizer makes a token this long on average: more is a runaway stream
 MIN_CHARS = 4096
 
@@ -91,6 +94,7 @@ class Stream:
         self._limits = limits or Limits()
         self._deadline = 0.0
         self._chars = 0
+        self._answered_early = False  # finish_reason and usage came: the rest is read later
         self._deltas = self._run()
 
     async def __aenter__(self) -> Stream:
@@ -126,13 +130,18 @@ class Stream:
         while True:
             self.finish_reason, self.usage = None, None
             try:
-                async with (
-                    self._open(self.model) as response,
-                    aclosing(self._read(response)) as deltas,
-                ):
-                    async for delta in deltas:
+                async with AsyncExitStack() as stack:
+                    response = await stack.enter_async_context(self._open(self.model))
+                    content_type = response.headers.get("content-type", "")
+                    if "json" in content_type:
+                        raise self._error_from_json_body(await response.aread())
+                    events = httpx_sse.EventSource(response).aiter_sse()
+                    await stack.enter_async_context(aclosing(events))
+                    async for delta in self._read(events):
                         self._delivered = True
                         yield delta
+                    if self._answered_early:
+                        _settle(events, stack.pop_all())
                 return
             except ApiError as error:
                 if self._delivered:
@@ -154,18 +163,19 @@ class Stream:
                 await self._sleep(delay)
                 attempt += 1
 
-    async def _read(self, response: httpx.Response) -> AsyncIterator[Delta]:
-        """The deltas of one response, until `[DONE]`."""
-        content_type = response.headers.get("content-type", "")
-        if "json" in content_type:
-            raise self._error_from_json_body(await response.aread())
-        async with aclosing(httpx_sse.EventSource(response).aiter_sse()) as events:
-            loop = asyncio.get_running_loop()
-            idle_until = loop.time() + self._limits.idle_seconds
+    async def _read(self, events: AsyncIterator[httpx_sse.ServerSentEvent]) -> AsyncIterator[Delta]:
+        """The deltas of one response, until `[DONE]`, or until the answer is known.
+
+        The chunk with `finish_reason` and `usage` ends the answer; `[DONE]` and the end of the
+        body follow it, and waiting for them here would delay every answer by a read, so they
+        are read in the background (`_settle`) while the consumer goes on.
+        """
+        loop = asyncio.get_running_loop()
+        watch = Watchdog(min(loop.time() + self._limits.idle_seconds, self._deadline))
+        try:
             while True:
                 try:
-                    async with asyncio.timeout_at(min(idle_until, self._deadline)):
-                        event = await anext(events)
+                    event = await watch.wait(anext(events))
                 except StopAsyncIteration:
                     break
                 except TimeoutError:
@@ -181,12 +191,17 @@ class Stream:
                     return
                 delta = self._absorb(data)
                 if delta is not None:
-                    idle_until = loop.time() + self._limits.idle_seconds
+                    watch.deadline = min(loop.time() + self._limits.idle_seconds, self._deadline)
                     delta, full = self._capped(delta)
                     yield delta
                     if full:
                         self.finish_reason = "length"
                         return
+                if self.finish_reason is not None and self.usage is not None:
+                    self._answered_early = True
+                    return
+        finally:
+            watch.close()
         raise StreamError(
             "The connection to DeepSeek ended before the answer was complete.", retryable=True
         )
@@ -258,6 +273,33 @@ class Stream:
             inner = inner if isinstance(inner, dict) else {}
             delta = Delta(_text(inner.get("content")), _text(inner.get("reasoning_content")))
         return delta if delta.text or delta.reasoning else None
+
+
+_settling: set[asyncio.Task[None]] = set()  # held here: the loop keeps only weak references
+
+
+def _settle(events: AsyncIterator[Any], owner: AsyncExitStack) -> None:
+    """Read what follows an answer in the background, then let `owner` close the response.
+
+    Only `[DONE]` and the end of the body may follow; then the connection goes back to the
+    pool. Anything else, or nothing within `SETTLE_SECONDS`, hangs up.
+    """
+
+    async def settle() -> None:
+        await asyncio.sleep(SETTLE_AFTER_SECONDS)  # the answer's way to the editor goes first
+        try:
+            async with asyncio.timeout(SETTLE_SECONDS):
+                async for event in events:
+                    if event.data.strip() not in ("", "[DONE]"):
+                        break  # more after the end: a gateway gone wrong; hang up
+        except Exception as exc:  # the answer is delivered; a broken tail costs a connection
+            log.debug("reading the end of a finished stream failed: %s", exc)
+        finally:
+            await owner.aclose()
+
+    task = asyncio.ensure_future(settle())
+    _settling.add(task)
+    task.add_done_callback(_settling.discard)
 
 
 def _text(value: Any) -> str:

@@ -14,7 +14,7 @@ builder) takes code-point columns, which `to_code_points` produces.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -142,6 +142,16 @@ class Document:
     def raw_lines(self, start: int, stop: int) -> list[str]:
         """Lines `start` to `stop` (exclusive) with their endings: one slice, no per-line calls."""
         return self._lines[max(start, 0) : max(stop, 0)]
+
+    def first_line_within(self, line: int, max_chars: int) -> int:
+        """The earliest line whose text up to the start of `line` is at most `max_chars` long.
+
+        A binary search over line-start offsets: the prompt window costs the same on a 10-line
+        file and a 100,000-line one (the offsets are kept from the last edit upward).
+        """
+        line = min(max(line, 0), len(self._lines) - 1)
+        end = self._line_start(line)
+        return bisect_left(self._starts, end - max(max_chars, 0), 0, line + 1)
 
     def line_ending(self, n: int) -> str:
         r"""The ending of line `n`: "\n", "\r\n", "\r" or "" for the last line."""

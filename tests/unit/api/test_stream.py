@@ -293,3 +293,76 @@ async def test_response_that_is_not_an_event_stream_is_malformed():
     )
     with pytest.raises(StreamError, match="malformed"):
         await client.fim(FIM)
+
+
+class GatedStream(httpx.AsyncByteStream):
+    """A body whose tail (after the answer) waits for `release`; records being closed."""
+
+    def __init__(self, head, tail):
+        self.head, self.tail = head, tail
+        self.release = asyncio.Event()
+        self.tail_read = False
+        self.closed = False
+
+    async def __aiter__(self):
+        for part in self.head:
+            yield part.encode()
+        await self.release.wait()
+        for part in self.tail:
+            yield part.encode()
+        self.tail_read = True
+
+    async def aclose(self):
+        self.closed = True
+
+
+async def _answer_then_tail(body: GatedStream) -> tuple[list[str], Usage | None]:
+    client = client_for(
+        lambda request: httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=body
+        )
+    )
+    texts = []
+    async with client.stream_fim(FIM) as stream:
+        async for delta in stream:
+            texts.append(delta.text)
+    return texts, stream.usage
+
+
+async def test_answer_ends_at_finish_and_usage_without_waiting_for_done():
+    """The chunk with finish_reason and usage ends the answer; [DONE] is read afterwards."""
+    body = GatedStream([fim_chunk("a"), fim_chunk("b", "stop", USAGE)], [DONE])
+    texts, usage = await asyncio.wait_for(_answer_then_tail(body), 2.0)
+    assert texts == ["a", "b"] and usage == Usage.from_json(USAGE)
+    assert not body.closed and not body.tail_read  # the response is still open, for the tail
+    body.release.set()
+    for _ in range(100):
+        if body.closed:
+            break
+        await asyncio.sleep(0.01)
+    assert body.tail_read and body.closed  # read to the end, then closed: connection reusable
+
+
+async def test_without_usage_yet_the_stream_is_read_to_done():
+    """Usage in a separate chunk (older API versions): the answer waits for it, as before."""
+    sep = event({"choices": [], "usage": USAGE})
+    body = GatedStream([fim_chunk("a", "stop")], [sep, DONE])
+    task = asyncio.ensure_future(_answer_then_tail(body))
+    await asyncio.sleep(0.05)
+    assert not task.done()
+    body.release.set()
+    texts, usage = await asyncio.wait_for(task, 2.0)
+    assert texts == ["a"] and usage == Usage.from_json(USAGE)
+
+
+async def test_more_text_after_the_answer_hangs_up():
+    """A gateway that keeps sending after finish_reason: the tail reader closes the response."""
+    body = GatedStream([fim_chunk("a", "stop", USAGE)], [fim_chunk("again"), fim_chunk("more")])
+    texts, _ = await asyncio.wait_for(_answer_then_tail(body), 2.0)
+    assert texts == ["a"]
+    body.release.set()
+    for _ in range(100):
+        if body.closed:
+            break
+        await asyncio.sleep(0.01)
+    assert body.closed and not body.tail_read  # stopped at the first chunk after the answer

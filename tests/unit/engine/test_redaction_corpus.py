@@ -61,3 +61,27 @@ def test_real_code_as_one_prompt_is_unchanged() -> None:
     result = redact(text)
     assert result.count == 0
     assert result.text == text
+
+
+def test_pieces_redact_exactly_as_the_joined_text() -> None:
+    """The prompt is redacted block by block (cached per block): same text, count and kinds."""
+    import random
+
+    from deepseek_lsp.engine.privacy import redact_pieces
+    from deepseek_lsp.engine.privacy.secrets import clear_cache
+
+    lines = [e.text for e in CREDENTIALS] + [e["line"] for e in REAL_LINES]
+    random.Random(11).shuffle(lines)
+    text = "\n".join(lines) + "\n"
+    split = text.splitlines(keepends=True)
+    pieces = ["".join(split[i : i + 7]) for i in range(0, len(split), 7)]
+    whole = redact(text)
+    assert whole.count >= len(CREDENTIALS)
+    for attempt in range(2):  # cold, then from the block cache
+        if attempt == 0:
+            clear_cache()
+        assert redact_pieces(pieces) == whole
+    pem = next(e.text for e in CREDENTIALS if "PRIVATE KEY" in e.text and e.text.count("\n") > 3)
+    halves = pem.split("\n")
+    cut = ["\n".join(halves[:2]) + "\n", "\n".join(halves[2:])]  # a PEM block across two pieces
+    assert redact_pieces(cut) == redact(pem) and redact(pem).count >= 1

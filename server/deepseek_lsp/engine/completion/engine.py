@@ -148,12 +148,17 @@ class CompletionEngine(SpeculationMixin):
         raw_suffix = doc.suffix(pos, ANCHOR_SUFFIX_CHARS)
         if "\0" in raw_prefix or "\0" in raw_suffix:
             return None  # a binary file: nothing sensible to complete, nothing to send
-        snippets = snippets_for(self.context_source, s.context, doc, pos)
-        prepared = self._prepared(s, doc, pos, workspace_relpath, snippets)
         served = Served(
             doc.uri, version, doc.clamp(pos), "", raw_prefix, raw_suffix,
             workspace_relpath, workspace_roots,
         )  # fmt: skip
+        # The user typed the start of the shown suggestion: its rest, before building a prompt.
+        # (Nothing typed yet is the cache's to answer: it knows which answers were speculative.)
+        rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix, min_typed=1)
+        if rest:
+            return None if speculative else self._typed(served, rest)
+        snippets = snippets_for(self.context_source, s.context, doc, pos)
+        prepared = self._prepared(s, doc, pos, workspace_relpath, snippets)
         cached = self._cache.get(prepared.key)
         if cached is not None:
             if speculative:
@@ -165,10 +170,7 @@ class CompletionEngine(SpeculationMixin):
             return self._answer(served, _suggestion(cached, "speculative" if used else "cache"))
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
-            if speculative:
-                return None
-            self.usage.typed_ahead_hits += 1
-            return self._answer(served, Suggestion(rest, "typed_ahead"))
+            return None if speculative else self._typed(served, rest)
         shared = await self.redis.get(prepared.key) if self.redis is not None else None
         if shared is not None:  # the second level: promoted into the first
             if speculative:
@@ -204,6 +206,11 @@ class CompletionEngine(SpeculationMixin):
         if doc.version != version or speculative:
             return None  # the document moved on: never show a stale suggestion
         return self._answer(served, _suggestion(draft, "upstream"))
+
+    def _typed(self, served: Served, rest: str) -> Suggestion | None:
+        """The rest of the shown suggestion, which the user is typing."""
+        self.usage.typed_ahead_hits += 1
+        return self._answer(served, Suggestion(rest, "typed_ahead"))
 
     async def _within_budget(self, trigger: Trigger) -> bool:
         """At a spend cap automatic requests stay home; an invoked one asks the user first."""

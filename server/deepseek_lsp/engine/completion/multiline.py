@@ -34,6 +34,7 @@ _HEADER = re.compile(
 _HEADER_DONE = re.compile(r"[;}]$|\bend$")  # `if (x) return;`, `class A {}`: nothing to open
 _CONTINUES = re.compile(r"(?:[-+*/%=&|^<>,.\\!~?]|\b(?:and|or|not|in|is|return))$")
 _OPENERS, _CLOSERS = "([", ")]"  # braces: the enclosing blocks are always open
+_BRACKET = re.compile(r"[()\[\]]")
 
 
 def is_multiline(
@@ -87,10 +88,10 @@ def _open_brackets(doc: Document, pos: Position, lang: Language, line_suffix: st
     for text in lines:
         if lang.line_comment and lang.line_comment in text:
             text = text.split(lang.line_comment, 1)[0]  # rough: a marker in a string cuts early
-        for char in _strip_strings(text):
+        for char in _BRACKET.findall(_strip_strings(text)):
             if char in _OPENERS:
                 depth += 1
-            elif char in _CLOSERS:
+            else:
                 depth = max(0, depth - 1)
     return depth - sum(line_suffix.count(c) for c in _CLOSERS)
 

@@ -45,19 +45,20 @@ class TypedAhead:
         whole = len(prefix) < self._prefix_chars
         self._anchors[uri] = _Anchor(tail, whole, suffix[: self._suffix_chars], text)
 
-    def lookup(self, uri: str, prefix: str, suffix: str) -> str | None:
+    def lookup(self, uri: str, prefix: str, suffix: str, min_typed: int = 0) -> str | None:
         """The rest of the remembered suggestion if the user typed its start, else None.
 
         `prefix` and `suffix` are the text before and after the cursor now (tails and heads of
         any length; at least as long as the remembered ones for an exact comparison). None when
         the typed text diverges, the whole suggestion was typed, the cursor moved before the
-        anchor, or the text after the cursor changed.
+        anchor, or the text after the cursor changed, or fewer than `min_typed`
+        characters were typed.
         """
         anchor = self._anchors.get(uri)
         if anchor is None or suffix[: self._suffix_chars] != anchor.suffix_head:
             return None
         typed = _typed_length(anchor, prefix, self._prefix_chars)
-        if typed is None:
+        if typed is None or typed < min_typed:
             return None
         return anchor.text[typed:]
 

@@ -15,6 +15,7 @@ is redacted whole). Not caught: a PEM body whose BEGIN line was cut off by the p
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deepseek_lsp.engine.privacy.assignments import Span, assignment_spans
@@ -25,6 +26,9 @@ _CACHE_CHARS = 4_000_000
 # line -> (redacted line, kinds in order) for lines with a credential, None for clean lines
 _cache: dict[str, tuple[str, tuple[str, ...]] | None] = {}
 _cached_chars = 0
+# a block of prompt lines -> its redaction (see `redact_pieces`); blocks are about 1 KB each
+_CACHE_PIECES = 2_000
+_pieces: dict[str, Redaction] = {}
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,37 @@ def redact(text: str) -> Redaction:
     return Redaction("\n".join(out), len(kinds), tuple(dict.fromkeys(kinds)))
 
 
+def redact_pieces(pieces: Sequence[str]) -> Redaction:
+    """`redact("".join(pieces))` for pieces that each end at a line break (or end the text).
+
+    The prompt is built from blocks of lines that repeat from one request to the next, so each
+    block's result is cached whole: a request at a new cursor looks up a dozen blocks instead of
+    hundreds of lines. PEM blocks may span pieces, so text with a PEM header is redacted whole.
+    """
+    text = "".join(pieces)
+    if "PRIVATE KEY" in text:
+        return redact(text)
+    count, kinds, out = 0, [], []
+    for piece in pieces:
+        done = _pieces.get(piece)
+        if done is None:
+            done = redact(piece)
+            if len(_pieces) >= _CACHE_PIECES:
+                _pieces.clear()
+            _pieces[piece] = done
+        out.append(done.text)
+        count += done.count
+        kinds += done.kinds
+    if not count:
+        return Redaction(text, 0, ())
+    return Redaction("".join(out), count, tuple(dict.fromkeys(kinds)))
+
+
 def clear_cache() -> None:
-    """Forget cached lines (the benchmark measures the uncached cost)."""
+    """Forget cached lines and pieces (the benchmark measures the uncached cost)."""
     global _cached_chars
     _cache.clear()
+    _pieces.clear()
     _cached_chars = 0
 
 

@@ -8,6 +8,7 @@ done by `scan_root` and `load_files`, which touch no shared state and run in a w
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -134,7 +135,20 @@ def load_file(path: str, limits: Limits) -> FileEntry | None:
         return FileEntry(path, None, stamp, _go_module(path, data))
     if ignore.looks_generated(data):
         return None
-    return FileEntry(path, outline(language, data.decode("utf-8", errors="replace")), stamp)
+    return FileEntry(
+        path, _on_disk(outline(language, data.decode("utf-8", errors="replace"))), stamp
+    )
+
+
+def _on_disk(parsed: Outline | None) -> Outline | None:
+    """A file only on disk keeps no `identifiers` (a third of the index's memory, measured).
+
+    They answer "does the file being edited mention this name?", asked only of the document
+    under the cursor, which is open and outlined from the editor's text (`text_entry`).
+    """
+    if parsed is None or not parsed.identifiers:
+        return parsed
+    return dataclasses.replace(parsed, identifiers=frozenset())
 
 
 def text_entry(path: str, text: str, language_id: str | None = None) -> FileEntry | None:

@@ -9,6 +9,9 @@ from deepseek_lsp.engine.completion.prompt import (
     PREFIX_LINE_QUANTUM,
     Snippet,
     build_fim_context,
+    detect_indent_unit,
+    prefix_window,
+    window_indent_unit,
 )
 from deepseek_lsp.engine.document import Document, Position, split_lines
 from deepseek_lsp.engine.languages import language_for
@@ -174,3 +177,60 @@ def test_cross_file_context_has_its_own_budget_and_says_what_fit() -> None:
     # the document window keeps its whole budget: the same window as with no snippets at all
     alone = context_for(doc_text, budget_tokens=100)
     assert ctx.local_prefix == alone.local_prefix
+
+
+def _reference_window(lines: list[str], line: int, column: int, max_chars: int) -> tuple[str, int]:
+    """The window by its definition: the most whole lines above that fit, snapped up."""
+    current = lines[line].rstrip("\n")[:column]
+    if len(current) >= max_chars:  # a line longer than the budget: its end only
+        return current[len(current) - max_chars :], line
+    size, first = len(current), line
+    while first > 0 and size + len(lines[first - 1]) <= max_chars:
+        first -= 1
+        size += len(lines[first])
+    start = first
+    if first > 0:
+        snapped = -(-first // PREFIX_LINE_QUANTUM) * PREFIX_LINE_QUANTUM
+        start = snapped if snapped <= line else first
+    return "".join(lines[start:line]) + current, start
+
+
+def test_prefix_window_matches_its_definition_at_every_budget_and_after_edits() -> None:
+    """The binary search over line starts takes exactly the lines a line-by-line walk would."""
+    import random
+
+    rng = random.Random(3)
+    lines = [" " * rng.randrange(0, 12) + "x" * rng.randrange(0, 60) + "\n" for _ in range(400)]
+    doc = Document("file:///w/a.py", "".join(lines) + "end", 1, "python")
+    lines.append("end")
+    for step in range(300):
+        if step % 7 == 0:  # an edit: the offsets above it stay, those below are rebuilt
+            at = rng.randrange(0, 399)
+            doc.apply_change((at, 0), (at, 0), "yy\n", step + 2)
+            lines[at : at + 1] = ["yy\n", lines[at]]
+        line = rng.randrange(0, len(lines) - 1)
+        column = rng.randrange(0, len(lines[line]))
+        budget = rng.choice([0, 5, 50, 300, 2000, 100_000])
+        assert prefix_window(doc, (line, column), budget) == _reference_window(
+            lines, line, column, budget
+        ), (line, column, budget)
+
+
+def test_window_indent_unit_reads_only_what_detect_indent_unit_would_count() -> None:
+    """The backward read finds the indentation a scan of the whole window finds."""
+    import random
+
+    rng = random.Random(5)
+    for units in (("  ", "    "), ("\t", "  "), ("   ", "")):
+        body = []
+        for n in range(600):  # runs of lines in one unit or the other: the sample size matters
+            unit = units[(n // 25) % 2 if rng.random() < 0.8 else rng.randrange(2)]
+            depth = rng.randrange(0, 4)
+            body.append("" if n % 5 == 0 else unit * depth + f"v{n} = {n}")
+        doc = Document("file:///w/a.py", "\n".join(body), 1, "python")
+        for _ in range(200):
+            line = rng.randrange(0, 600)
+            start = rng.randrange(0, line + 1)
+            current = doc.line(line)[: rng.randrange(0, len(doc.line(line)) + 1)]
+            window = "".join(doc.raw_lines(start, line)) + current
+            assert window_indent_unit(doc, start, line, current) == detect_indent_unit(window)

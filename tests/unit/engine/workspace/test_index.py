@@ -125,3 +125,17 @@ def test_removed_folder_leaves_the_index(make_workspace, tmp_path):
     ws = make_workspace({"a/x.py": "", "b/y.py": ""})
     asyncio.run(ws.builder.set_roots([str(ws.root / "a")]))
     assert indexed(ws) == ["a/x.py"]
+
+
+def test_files_only_on_disk_keep_no_identifiers(tmp_path):
+    from deepseek_lsp.engine.workspace.index import load_file, text_entry
+
+    path = tmp_path / "app.py"
+    path.write_text("import json\n\ndef run(payload):\n    return json.dumps(payload)\n")
+    on_disk = load_file(str(path), Limits())
+    assert on_disk is not None and on_disk.outline is not None
+    assert on_disk.outline.find("run") is not None  # the outline itself is whole
+    assert on_disk.outline.identifiers == frozenset()
+    opened = text_entry(str(path), path.read_text())
+    assert opened is not None and opened.outline is not None
+    assert {"json", "dumps", "payload"} <= opened.outline.identifiers

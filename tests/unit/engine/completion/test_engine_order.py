@@ -1,0 +1,59 @@
+"""The engine's cheap answers come before the work: typing the shown suggestion builds no prompt."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from deepseek_lsp.api import ApiConfig, DeepSeekClient
+from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.completion.prompt import Snippet
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.settings import Settings
+
+USAGE = {"prompt_tokens": 10, "completion_tokens": 3}
+URI = "file:///home/ada/app.py"
+
+
+def _sse(text: str) -> str:
+    chunk = {"choices": [{"index": 0, "text": text, "finish_reason": "stop"}], "usage": USAGE}
+    return f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n"
+
+
+async def test_typing_the_suggestion_answers_without_context_or_prompt() -> None:
+    requests: list[httpx.Request] = []
+    context_calls: list[tuple[int, int]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, headers=headers, text=_sse("compute(total)"))
+
+    def context(doc: Document, pos: tuple[int, int], budget: int) -> list[Snippet]:
+        context_calls.append(pos)
+        return [Snippet("lib/calc.py", "def compute(n): ...", "definitions")]
+
+    client = DeepSeekClient(
+        ApiConfig(base_url="http://127.0.0.1:9", api_key="sk-test"),
+        transport=httpx.MockTransport(handler),
+    )
+    try:
+        engine = CompletionEngine(Settings(), client)
+        engine.context_source = context
+        doc = Document(URI, "total = 3\nresult = \nprint(result)\n", 1, "python")
+        first = await engine.complete(doc, (1, 9), "invoked")
+        assert first is not None and first.text == "compute(total)" and first.source == "upstream"
+        assert len(requests) == 1 and context_calls == [(1, 9)]
+
+        doc.apply_change((1, 9), (1, 9), "comp", 2)  # the user types the start of it
+        typed = await engine.complete(doc, (1, 13), "automatic")
+        assert typed is not None and typed.text == "ute(total)" and typed.source == "typed_ahead"
+        assert len(requests) == 1 and context_calls == [(1, 9)]  # no context, no prompt
+
+        doc.apply_change((1, 9), (1, 13), "", 3)  # back where it was shown: the cache answers
+        again = await engine.complete(doc, (1, 9), "invoked")
+        assert again is not None and again.source == "cache" and len(requests) == 1
+        assert engine.usage.typed_ahead_hits == 1 and engine.usage.cache_hits == 1
+    finally:
+        await client.aclose()
