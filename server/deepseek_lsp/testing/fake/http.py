@@ -66,6 +66,7 @@ class HttpConnection:
         self._buf = bytearray()
         self._watch: asyncio.Task[None] | None = None
         self.hung_up_at: float | None = None
+        self.number = 0  # set by the server: which connection this is
 
     async def _fill(self) -> bool:
         """Read more bytes into the buffer; False at EOF."""

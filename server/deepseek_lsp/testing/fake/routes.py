@@ -7,6 +7,7 @@ Control endpoints (``/_fake/...``) live in ``fake_control``; what a reply contai
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from typing import Any
@@ -18,6 +19,8 @@ from deepseek_lsp.testing.fake.send import Exchange, send_full, send_stream
 from deepseek_lsp.testing.fake.state import FakeState
 from deepseek_lsp.testing.fake.text import prompt_text
 from deepseek_lsp.testing.fake.types import FakeReply, RecordedRequest
+
+_connections = itertools.count(1)
 
 ROUTES = {
     ("POST", "/chat/completions"): "chat",
@@ -40,6 +43,7 @@ async def handle_connection(
 ) -> None:
     """Serve requests on one connection until either side closes it."""
     conn = HttpConnection(reader, writer)
+    conn.number = next(_connections)
     try:
         while True:
             try:
@@ -84,6 +88,7 @@ async def dispatch(state: FakeState, conn: HttpConnection, request: HttpRequest)
         time.monotonic(),
         endpoint or "unknown",
         request.body,
+        connection=conn.number,
     )
     state.record(record)
     exchange = Exchange(state, conn, record)

@@ -154,6 +154,8 @@ async def send_stream(ex: Exchange, plan: Plan, reply: FakeReply, keep: bool) ->
             ex.state.changed()
         if reply.drop_after_chunks is not None:
             return ex.drop()
+        if reply.done_delay and not await conn.pause(reply.done_delay):
+            return False
         ex.finish(200)
         await conn.send_last_chunk(b"data: [DONE]\n\n")
         ex.complete = True

@@ -47,6 +47,7 @@ class FakeReply:
     empty_first_chunk: bool = False
     first_token_delay: float | None = None
     chunk_delay: float | None = None
+    done_delay: float = 0.0  # seconds between the last chunk and `data: [DONE]`
     chunk_size: int | None = None
     error_body_text: str | None = None
     model_unavailable: bool = False
@@ -97,6 +98,7 @@ class RecordedRequest:
     hung_up_at: float | None = None
     status: int | None = None
     chunks_sent: int = 0
+    connection: int = 0  # which client connection it came on (1, 2, ...: reuse is visible)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict for ``GET /_fake/requests``."""
