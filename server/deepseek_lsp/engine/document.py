@@ -18,17 +18,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Literal
 
-Encoding = Literal["utf-8", "utf-16", "utf-32"]
+from deepseek_lsp.engine.columns import Encoding, code_points_to_units, units_to_code_points
+
+BLOCK_LINES = 32  # the unit of `block_text`; prompt windows start on these boundaries
 Position = tuple[int, int]
 
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
-# Characters wider than one unit in each encoding; the rest count one unit per code point.
-_WIDE = {
-    "utf-16": re.compile("[\U00010000-\U0010ffff]"),
-    "utf-8": re.compile("[^\x00-\x7f]"),
-}
 
 
 class UnknownDocument(KeyError):
@@ -50,44 +46,6 @@ def _content_length(line: str) -> int:
     if line.endswith(("\n", "\r")):
         return len(line) - 1
     return len(line)
-
-
-def _width(char: str, encoding: Encoding) -> int:
-    """Units one code point takes in `encoding`."""
-    code = ord(char)
-    if encoding == "utf-16":
-        return 2 if code > 0xFFFF else 1
-    if encoding == "utf-8":
-        return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-    return 1
-
-
-def units_to_code_points(content: str, units: int, encoding: Encoding) -> int:
-    """Code-point index of a column in `encoding`; mid-character rounds down, too far clamps."""
-    units = max(units, 0)
-    if encoding == "utf-32" or content.isascii():
-        return min(units, len(content))
-    extra = 0
-    for match in _WIDE[encoding].finditer(content):
-        index = match.start()
-        start = index + extra
-        if start >= units:
-            break
-        width = _width(match.group(), encoding)
-        if units < start + width:
-            return index
-        extra += width - 1
-    return min(units - extra, len(content))
-
-
-def code_points_to_units(content: str, index: int, encoding: Encoding) -> int:
-    """Column in `encoding` for a code-point index (clamped to the line)."""
-    index = min(max(index, 0), len(content))
-    if encoding == "utf-32" or content.isascii():
-        return index
-    if encoding == "utf-16":
-        return index + len(_WIDE["utf-16"].findall(content, 0, index))
-    return len(content[:index].encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
@@ -113,6 +71,7 @@ class Document:
         self._lines = split_lines(text)
         self._text: str | None = text
         self._starts: list[int] = [0]  # code-point offset of each line start, valid prefix only
+        self._blocks: list[str | None] = []  # `block_text` results, valid prefix only
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -152,6 +111,42 @@ class Document:
         line = min(max(line, 0), len(self._lines) - 1)
         end = self._line_start(line)
         return bisect_left(self._starts, end - max(max_chars, 0), 0, line + 1)
+
+    def last_line_within(self, line: int, max_chars: int) -> int:
+        """The end (exclusive) of the most whole lines from `line` on within `max_chars`."""
+        count = len(self._lines)
+        if line >= count:
+            return count
+        line = max(line, 0)
+        limit = self._line_start(line) + max(max_chars, 0)
+        reach = min(count - 1, line + max(max_chars, 0) // 8 + 2)  # lines cost ~20 chars
+        while True:
+            self._line_start(reach)
+            stop = bisect_right(self._starts, limit, line, reach + 1) - 1
+            if stop < reach or reach == count - 1:
+                break
+            reach = min(count - 1, 2 * reach - line + 1)  # very short lines: look further
+        if stop == count - 1 and self._starts[stop] + len(self._lines[stop]) <= limit:
+            return count
+        return stop
+
+    def block_text(self, index: int) -> str:
+        """Lines `index * BLOCK_LINES` up to the next block, joined with their endings.
+
+        Kept until an edit at or above them: the prompt window is made of these blocks, and a
+        block gathered once is one string instead of 32 lines scattered in memory, with its hash
+        already computed for the caches keyed by it (redaction, indentation).
+        """
+        blocks = self._blocks
+        if index < len(blocks):
+            text = blocks[index]
+            if text is not None:
+                return text
+        else:
+            blocks.extend([None] * (index + 1 - len(blocks)))
+        first = index * BLOCK_LINES
+        text = blocks[index] = "".join(self._lines[first : first + BLOCK_LINES])
+        return text
 
     def line_ending(self, n: int) -> str:
         r"""The ending of line `n`: "\n", "\r\n", "\r" or "" for the last line."""
@@ -237,6 +232,7 @@ class Document:
         if start is None or end is None:
             self._lines = split_lines(new_text)
             self._starts = [0]
+            self._blocks = []
             return
         (first, first_col), (last, last_col) = sorted(
             (self.to_code_points(start), self.to_code_points(end))
@@ -250,6 +246,7 @@ class Document:
             replacement.pop()  # the tail's ending was a line break: the next line follows as is
         self._lines[lo : last + 1] = replacement
         del self._starts[lo + 1 :]
+        del self._blocks[lo // BLOCK_LINES :]
 
     def apply_changes(self, changes: Iterable[TextChange], version: int) -> None:
         """Apply `didChange` content changes in order."""
@@ -265,6 +262,7 @@ class Document:
         copy.uri, copy.language_id, copy.encoding = self.uri, self.language_id, "utf-32"
         copy.version, copy.edits = self.version, self.edits
         copy._lines, copy._text, copy._starts = list(self._lines), None, [0]
+        copy._blocks = list(self._blocks)  # the insert drops those at and below it
         copy.apply_change(pos, pos, text, self.version + 1)  # utf-32 columns are code points
         copy.encoding = self.encoding
         return copy

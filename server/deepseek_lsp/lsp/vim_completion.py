@@ -17,7 +17,8 @@ from typing import Literal
 
 from lsprotocol import types
 
-from deepseek_lsp.engine.document import Document, code_points_to_units
+from deepseek_lsp.engine.columns import code_points_to_units
+from deepseek_lsp.engine.document import Document
 
 VimClient = Literal["ale", "vim-lsp"]
 

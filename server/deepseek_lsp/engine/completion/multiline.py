@@ -82,10 +82,12 @@ def _open_brackets(doc: Document, pos: Position, lang: Language, line_suffix: st
     line, column = pos
     first = max(0, line - LOOKBACK_LINES)
     # a huge (minified) line is read near the cursor only
-    lines = [doc.line(n)[-LINE_WINDOW:] for n in range(first, line)]
+    lines = [raw[-LINE_WINDOW:] for raw in doc.raw_lines(first, line)]  # endings hold no brackets
     lines.append(doc.line(line)[max(0, column - LINE_WINDOW) : column])
     depth = 0
     for text in lines:
+        if "(" not in text and ")" not in text and "[" not in text and "]" not in text:
+            continue
         if lang.line_comment and lang.line_comment in text:
             text = text.split(lang.line_comment, 1)[0]  # rough: a marker in a string cuts early
         for char in _BRACKET.findall(_strip_strings(text)):

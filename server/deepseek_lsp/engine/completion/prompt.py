@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deepseek_lsp.engine.completion.multiline import is_multiline
-from deepseek_lsp.engine.document import Document, Position, split_lines
+from deepseek_lsp.engine.document import BLOCK_LINES, Document, Position, split_lines
 from deepseek_lsp.engine.languages import Language, language_for
 
 CHARS_PER_TOKEN = 3
-PREFIX_LINE_QUANTUM = 32
+PREFIX_LINE_QUANTUM = BLOCK_LINES
 SNIPPET_SHARE = 0.25  # at most this part of the prompt budget goes to other files
 DEFAULT_BUDGET_TOKENS = 1536
 DEFAULT_SUFFIX_TOKENS = 384
@@ -143,31 +143,27 @@ def _prefix_pieces(doc: Document, pos: Position, max_chars: int) -> tuple[list[s
     pieces, block = [], start
     while block < line:
         end = min((block // PREFIX_LINE_QUANTUM + 1) * PREFIX_LINE_QUANTUM, line)
-        pieces.append("".join(doc.raw_lines(block, end)))
+        pieces.append(_lines_text(doc, block, end))
         block = end
     pieces.append(current)
     return pieces, start
+
+
+def _lines_text(doc: Document, start: int, end: int) -> str:
+    """Lines `start`..`end` joined: a whole block comes from the document's block cache."""
+    if end - start == BLOCK_LINES and start % BLOCK_LINES == 0:
+        return doc.block_text(start // BLOCK_LINES)
+    return "".join(doc.raw_lines(start, end))
 
 
 def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
     """The rest of the cursor line, then whole lines, within `max_chars`."""
     line, column = pos
     text = doc.raw_line(line)[column : column + max_chars + 1]
-    if len(text) >= max_chars:
+    if len(text) >= max_chars or line + 1 >= doc.line_count:
         return text[:max_chars]
-    parts, size = [text], len(text)
-    for raw in doc.raw_lines(line + 1, line + 1 + max_chars // 8 + 1):
-        if size + len(raw) > max_chars:
-            break
-        parts.append(raw)
-        size += len(raw)
-    else:
-        n = line + len(parts)
-        while n < doc.line_count and size + len(doc.raw_line(n)) <= max_chars:
-            parts.append(doc.raw_line(n))
-            size += len(doc.raw_line(n))
-            n += 1
-    return "".join(parts)
+    last = doc.last_line_within(line + 1, max_chars - len(text))
+    return text + "".join(doc.raw_lines(line + 1, last))
 
 
 MAX_LINE_WINDOW = 16_384
@@ -194,7 +190,7 @@ def window_indent_unit(doc: Document, start: int, line: int, current: str) -> st
     block_end = line
     while block_end > start and len(leads) < INDENT_SAMPLE_LINES:
         block = max(start, (block_end - 1) // PREFIX_LINE_QUANTUM * PREFIX_LINE_QUANTUM)
-        leads[:0] = _leads_of("".join(doc.raw_lines(block, block_end)))
+        leads[:0] = _leads_of(_lines_text(doc, block, block_end))
         block_end = block
     return _indent_unit_of(tuple(leads[-INDENT_SAMPLE_LINES:]))
 

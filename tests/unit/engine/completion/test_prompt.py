@@ -11,6 +11,7 @@ from deepseek_lsp.engine.completion.prompt import (
     build_fim_context,
     detect_indent_unit,
     prefix_window,
+    suffix_window,
     window_indent_unit,
 )
 from deepseek_lsp.engine.document import Document, Position, split_lines
@@ -234,3 +235,30 @@ def test_window_indent_unit_reads_only_what_detect_indent_unit_would_count() -> 
             current = doc.line(line)[: rng.randrange(0, len(doc.line(line)) + 1)]
             window = "".join(doc.raw_lines(start, line)) + current
             assert window_indent_unit(doc, start, line, current) == detect_indent_unit(window)
+
+
+def test_suffix_window_matches_its_definition_at_every_budget_and_after_edits() -> None:
+    """The binary search forward takes exactly the lines a line-by-line walk would."""
+    import random
+
+    rng = random.Random(4)
+    lines = ["\t" * rng.randrange(0, 3) + "y" * rng.randrange(0, 50) + "\n" for _ in range(300)]
+    lines.append("tail")
+    doc = Document("file:///w/a.go", "".join(lines), 1, "go")
+    for step in range(300):
+        if step % 9 == 0:
+            at = rng.randrange(0, 299)
+            doc.apply_change((at, 0), (at, 0), "z\n", step + 2)
+            lines[at : at + 1] = ["z\n", lines[at]]
+        line = rng.randrange(0, len(lines))
+        column = rng.randrange(0, len(lines[line].rstrip("\n")) + 1)
+        budget = rng.choice([0, 3, 40, 400, 1152, 100_000])
+        text = lines[line][column : column + budget + 1]
+        if len(text) >= budget:
+            expected = text[:budget]
+        else:
+            expected, n = text, line + 1
+            while n < len(lines) and len(expected) + len(lines[n]) <= budget:
+                expected += lines[n]
+                n += 1
+        assert suffix_window(doc, (line, column), budget) == expected, (line, column, budget)
