@@ -38,7 +38,7 @@ from lsp_client import LspClient, initialize_params  # noqa: E402
 from phases import INVOKED, items, open_doc, settled, usage  # noqa: E402
 from phases import inline_params as inline  # noqa: E402
 from session import Session  # noqa: E402
-from stats import KEY, pct  # noqa: E402
+from stats import KEY, pct, print_table  # noqa: E402
 
 
 async def started(env: dict[str, str], options: dict[str, Any]) -> LspClient:
@@ -259,14 +259,6 @@ def summarise(raw: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             pct(after, 95) <= pct(base, 95) * 1.1 + 2 and slower <= 25 and len(redis_messages) == 1,
         ),
     ]
-
-
-def print_table(rows: list[tuple[str, str, str, bool | None]]) -> None:
-    w1 = max(len(r[0]) for r in rows)
-    w3 = max(len(r[2]) for r in rows)
-    for name, value, target, met in rows:
-        mark = "" if met is None else ("met" if met else "MISSED")
-        print(f"{name:<{w1}}  {target:<{w3}}  {mark:<6}  {value}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,7 +47,7 @@ from deepseek_lsp.engine.spend import is_peak  # noqa: E402
 from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
 from lsp_client import LspClient, initialize_params  # noqa: E402
 from session import Session, reuse_breakdown  # noqa: E402
-from stats import KEY, pct  # noqa: E402
+from stats import KEY, pct, print_table  # noqa: E402
 
 
 def med(values: list[float]) -> float:
@@ -375,15 +375,6 @@ def cost_row(raw: dict[str, Any]) -> tuple[str, str, str, bool | None]:
         "(info)",
         None,
     )
-
-
-def print_table(rows: list[tuple[str, str, str, bool | None]]) -> None:
-    """A plain text table."""
-    w1 = max(len(r[0]) for r in rows)
-    w3 = max(len(r[2]) for r in rows)
-    for name, value, target, met in rows:
-        mark = "" if met is None else ("met" if met else "MISSED")
-        print(f"{name:<{w1}}  {target:<{w3}}  {mark:<6}  {value}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,8 +109,7 @@ def build_fim_context(
         line_prefix=line_prefix,
         line_suffix=line_suffix,
         at_line_end=not line_suffix.strip(),
-        indent_unit=window_indent_unit(doc, start_line, line, pieces[-1])
-        or _default_indent_unit(lang),
+        indent_unit=window_indent_unit(pieces) or _default_indent_unit(lang),
         indent_blocks=lang.indent_blocks,
         eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
         local_prefix_start=len(prompt) - len(window),
@@ -140,20 +139,23 @@ def _prefix_pieces(doc: Document, pos: Position, max_chars: int) -> tuple[list[s
     if first > 0:
         snapped = -(-first // PREFIX_LINE_QUANTUM) * PREFIX_LINE_QUANTUM
         start = snapped if snapped <= line else first
+    return [*window_blocks(doc, start, line), current], start
+
+
+def window_blocks(doc: Document, start: int, line: int) -> list[str]:
+    """Lines `start`..`line` in pieces that end on block boundaries.
+
+    Whole blocks come from the document's block cache.
+    """
     pieces, block = [], start
     while block < line:
-        end = min((block // PREFIX_LINE_QUANTUM + 1) * PREFIX_LINE_QUANTUM, line)
-        pieces.append(_lines_text(doc, block, end))
+        end = min((block // BLOCK_LINES + 1) * BLOCK_LINES, line)
+        if end - block == BLOCK_LINES:
+            pieces.append(doc.block_text(block // BLOCK_LINES))
+        else:
+            pieces.append("".join(doc.raw_lines(block, end)))
         block = end
-    pieces.append(current)
-    return pieces, start
-
-
-def _lines_text(doc: Document, start: int, end: int) -> str:
-    """Lines `start`..`end` joined: a whole block comes from the document's block cache."""
-    if end - start == BLOCK_LINES and start % BLOCK_LINES == 0:
-        return doc.block_text(start // BLOCK_LINES)
-    return "".join(doc.raw_lines(start, end))
+    return pieces
 
 
 def suffix_window(doc: Document, pos: Position, max_chars: int) -> str:
@@ -179,19 +181,18 @@ def detect_indent_unit(text: str) -> str:
     return _indent_unit(_LEAD.findall(text)[-INDENT_SAMPLE_LINES:])
 
 
-def window_indent_unit(doc: Document, start: int, line: int, current: str) -> str:
-    """`detect_indent_unit` of the window (lines `start`..`line`, then `current`), read backwards.
+def window_indent_unit(pieces: Sequence[str]) -> str:
+    """`detect_indent_unit` of the window given as `_prefix_pieces` (blocks, then the cursor line).
 
-    Only the last `INDENT_SAMPLE_LINES` indented lines count, so only they are read, a block of
-    `PREFIX_LINE_QUANTUM` lines at a time with each block's indentation cached: a regular
-    expression over the whole window cost 0.2 ms at every new cursor.
+    Only the last `INDENT_SAMPLE_LINES` indented lines count, so only they are read, a block at a
+    time with each block's indentation cached: a regular expression over the whole window cost
+    0.2 ms at every new cursor.
     """
-    leads = list(_LEAD.findall(current))
-    block_end = line
-    while block_end > start and len(leads) < INDENT_SAMPLE_LINES:
-        block = max(start, (block_end - 1) // PREFIX_LINE_QUANTUM * PREFIX_LINE_QUANTUM)
-        leads[:0] = _leads_of(_lines_text(doc, block, block_end))
-        block_end = block
+    leads = list(_LEAD.findall(pieces[-1]))
+    for piece in reversed(pieces[:-1]):
+        if len(leads) >= INDENT_SAMPLE_LINES:
+            break
+        leads[:0] = _leads_of(piece)
     return _indent_unit_of(tuple(leads[-INDENT_SAMPLE_LINES:]))
 
 

@@ -49,7 +49,7 @@ def prepare(
     )
     prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
     if s.privacy.redact_secrets:
-        red_prompt = privacy.redact_pieces(ctx.pieces or (prompt,))
+        red_prompt = privacy.redact_pieces(ctx.pieces or (prompt,), prompt)
         red_suffix = privacy.redact(suffix)
         prompt, suffix = red_prompt.text, red_suffix.text
         redactions = red_prompt.count + red_suffix.count

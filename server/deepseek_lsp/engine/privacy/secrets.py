@@ -68,14 +68,17 @@ def redact(text: str) -> Redaction:
     return Redaction("\n".join(out), len(kinds), tuple(dict.fromkeys(kinds)))
 
 
-def redact_pieces(pieces: Sequence[str]) -> Redaction:
-    """`redact("".join(pieces))` for pieces that each end at a line break (or end the text).
+def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
+    """`redact("".join(pieces))`, for pieces that each end at a line break (or end the text).
 
+    Pass the joined `text` when the caller has it already.
     The prompt is built from blocks of lines that repeat from one request to the next, so each
     block's result is cached whole: a request at a new cursor looks up a dozen blocks instead of
-    hundreds of lines. PEM blocks may span pieces, so text with a PEM header is redacted whole.
+    hundreds of lines. The unfinished line at the end changes with every keystroke and is not
+    kept. PEM blocks may span pieces, so text with a PEM header is redacted whole.
     """
-    text = "".join(pieces)
+    if text is None:
+        text = "".join(pieces)
     if "PRIVATE KEY" in text:
         return redact(text)
     count, kinds, out = 0, [], []
@@ -83,9 +86,10 @@ def redact_pieces(pieces: Sequence[str]) -> Redaction:
         done = _pieces.get(piece)
         if done is None:
             done = redact(piece)
-            if len(_pieces) >= _CACHE_PIECES:
-                _pieces.clear()
-            _pieces[piece] = done
+            if piece.endswith("\n"):  # whole lines recur; the text up to the cursor does not
+                if len(_pieces) >= _CACHE_PIECES:
+                    _pieces.clear()
+                _pieces[piece] = done
         out.append(done.text)
         count += done.count
         kinds += done.kinds

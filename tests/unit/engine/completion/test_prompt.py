@@ -12,6 +12,7 @@ from deepseek_lsp.engine.completion.prompt import (
     detect_indent_unit,
     prefix_window,
     suffix_window,
+    window_blocks,
     window_indent_unit,
 )
 from deepseek_lsp.engine.document import Document, Position, split_lines
@@ -234,7 +235,8 @@ def test_window_indent_unit_reads_only_what_detect_indent_unit_would_count() -> 
             start = rng.randrange(0, line + 1)
             current = doc.line(line)[: rng.randrange(0, len(doc.line(line)) + 1)]
             window = "".join(doc.raw_lines(start, line)) + current
-            assert window_indent_unit(doc, start, line, current) == detect_indent_unit(window)
+            pieces = [*window_blocks(doc, start, line), current]
+            assert window_indent_unit(pieces) == detect_indent_unit(window)
 
 
 def test_suffix_window_matches_its_definition_at_every_budget_and_after_edits() -> None:
