@@ -20,7 +20,13 @@ def is_excluded(path: str, globs: Sequence[str], workspace_roots: Sequence[str] 
     """
     if not globs:
         return False
-    matcher = _compile_globs(tuple(globs))
+    return _excluded(path, tuple(globs), tuple(workspace_roots))
+
+
+@functools.lru_cache(maxsize=512)
+def _excluded(path: str, globs: tuple[str, ...], workspace_roots: tuple[str, ...]) -> bool:
+    """`is_excluded`, once per document, globs and roots: every completion request asks."""
+    matcher = _compile_globs(globs)
     full = _normalise(path)
     relative = _relative(full, [_normalise(root) for root in workspace_roots])
     name = full.rsplit("/", 1)[-1]
