@@ -31,7 +31,6 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import httpx
-import httpx_sse
 
 SUGGESTED_MODEL = "deepseek-flash"  # named in model-unavailable messages
 KEY_HINT = "Set a valid key in DEEPSEEK_API_KEY or the deepseek.apiKey setting."
@@ -196,8 +195,6 @@ def error_for_status(
 
 def from_httpx(exc: httpx.HTTPError, base_url: str, timeout_seconds: float) -> ApiError:
     """Translate an httpx exception into our hierarchy (the caller raises it `from exc`)."""
-    if isinstance(exc, httpx_sse.SSEError):
-        return StreamError(f"DeepSeek sent a malformed response ({exc}).")
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError)):
         return ApiConnectionError(
             f"Could not connect to {base_url} ({exc or type(exc).__name__}). Check the"

@@ -2,7 +2,6 @@ import json
 from email.utils import formatdate
 
 import httpx
-import httpx_sse
 import pytest
 
 from deepseek_lsp.api import (
@@ -135,7 +134,6 @@ def test_in_stream_error_objects_map_like_statuses(error, cls):
         (httpx.ReadTimeout("slow"), ApiTimeoutError, True),
         (httpx.RemoteProtocolError("peer closed"), StreamError, True),
         (httpx.ReadError("reset"), StreamError, True),
-        (httpx_sse.SSEError("bad content type"), StreamError, False),
         (httpx.UnsupportedProtocol("ftp"), ApiConnectionError, False),
     ],
 )
