@@ -302,8 +302,8 @@ class CompletionEngine(SpeculationMixin):
             raise
         finally:
             if self.spend is not None:  # priced even when we hung up before `usage` came
-                sent = len(prepared.request.prompt) + len(prepared.request.suffix)
-                self.spend.record_answer("completion", model, usage, sent, len("".join(parts)))
+                sent, got = len(prepared.request.prompt) + len(prepared.request.suffix), parts
+                self.spend.record_answer_soon("completion", model, usage, sent, sum(map(len, got)))
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from deepseek_lsp.engine.spend import messages
 from deepseek_lsp.engine.spend.ledger import Clock, Ledger, day_key, utc_now
 from deepseek_lsp.engine.spend.prices import Price, cost_usd, estimated_usage
 
@@ -29,6 +30,7 @@ WARN_FRACTION = 0.8
 EPSILON_USD = 1e-9  # sums of float prices drift in the last digits; a cap is reached at its value
 FLUSH_DELAY_SECONDS = 0.5  # batch the spend of a burst of requests into one file write
 REFRESH_SECONDS = 5.0  # how stale other processes' spend may be on the completion path
+SOON_SECONDS = 0.005  # `record_answer_soon`: the answer's way to the editor goes first
 CONTINUE = "Continue"
 STOP = "Stop"
 
@@ -72,9 +74,11 @@ class Spend:
         self.ask: Ask | None = None  # set by the lsp layer: window/showMessageRequest
         self.notify: Notify | None = None  # set by the lsp layer: window/showMessage
         self.listeners: list[CostListener] = []  # (model, feature, usd), e.g. a metrics counter
-        self.cost_usd = 0.0
-        self.by_model: dict[str, _Tally] = {}
-        self.by_feature: dict[str, _Tally] = {f: _Tally() for f in FEATURES}
+        self._cost_usd = 0.0
+        self._by_model: dict[str, _Tally] = {}
+        self._by_feature: dict[str, _Tally] = {f: _Tally() for f in FEATURES}
+        self._soon: list[tuple[str, str, Any, int, int]] = []
+        self._soon_handle: asyncio.TimerHandle | None = None
         self._clock = clock
         self._timer = timer
         self._answers: dict[tuple[str, str, float], bool] = {}
@@ -91,11 +95,30 @@ class Spend:
         self.caps, self.pricing = caps, pricing
         self._check_thresholds()
 
+    @property
+    def cost_usd(self) -> float:
+        """USD spent since the server started."""
+        self.settle()
+        return self._cost_usd
+
+    @property
+    def by_model(self) -> dict[str, _Tally]:
+        """Requests and USD per model since start."""
+        self.settle()
+        return self._by_model
+
+    @property
+    def by_feature(self) -> dict[str, _Tally]:
+        """Requests and USD per feature since start."""
+        self.settle()
+        return self._by_feature
+
     def record(self, feature: str, model: str, usage: Any) -> float:
         """Price one upstream request and add it everywhere; returns its cost in USD."""
+        self.settle()
         usd = cost_usd(model, usage, self._clock(), self.pricing)
-        self.cost_usd += usd
-        for tally in (self.by_model.setdefault(model, _Tally()), self.by_feature[feature]):
+        self._cost_usd += usd
+        for tally in (self._by_model.setdefault(model, _Tally()), self._by_feature[feature]):
             tally.requests += 1
             tally.cost_usd += usd
         self.ledger.record(usd, self._clock())
@@ -120,13 +143,43 @@ class Spend:
             usage = estimated_usage(sent_chars, received_chars)
         return self.record(feature, model, usage)
 
+    def record_answer_soon(
+        self, feature: str, model: str, usage: Any, sent_chars: int, received_chars: int
+    ) -> None:
+        """`record_answer` a few milliseconds from now, once the answer is on its way.
+
+        Pricing touches the clock, the price table, the ledger and the listeners; right after a
+        wait for DeepSeek that is cold code, about 0.1 ms on the way to the editor. Every read
+        of the totals, caps or state applies what is queued first, so nothing reads stale.
+        """
+        self._soon.append((feature, model, usage, sent_chars, received_chars))
+        if self._soon_handle is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.settle()  # no loop (a script): now
+            return
+        self._soon_handle = loop.call_later(SOON_SECONDS, self.settle)
+
+    def settle(self) -> None:
+        """Price what `record_answer_soon` queued."""
+        if self._soon_handle is not None:
+            self._soon_handle.cancel()
+            self._soon_handle = None
+        queued, self._soon = self._soon, []
+        for args in queued:
+            self.record_answer(*args)
+
     def state(self) -> State:
         """ok, warned (>= 80 % of a cap) or capped (>= 100 %)."""
+        self.settle()
         levels = {self._level(spent, cap) for _, spent, cap in self._periods()}
         return "capped" if "capped" in levels else "warned" if "warned" in levels else "ok"
 
     def automatic_allowed(self) -> bool:
         """May an automatic completion go upstream? Never blocks (refreshes in the background)."""
+        self.settle()
         if self._timer() - self._synced_at >= REFRESH_SECONDS:
             self._start_sync()
         return self.state() != "capped"
@@ -159,12 +212,8 @@ class Spend:
         self, capped: list[tuple[str, float]], keys: list[tuple[str, str, float]]
     ) -> bool:
         name, cap = capped[0]
-        until = "tomorrow" if name == "daily" else "next month"
-        message = (
-            f"DeepSeek: {self._spent_phrase(name)} has reached the {name} cap of ${cap:.2f} "
-            f"(deepseek.budget.{name}Usd). Send this request anyway? Your answer holds until "
-            f"{until} (UTC) or until the cap changes."
-        )
+        spent = self.ledger.today() if name == "daily" else self.ledger.month()
+        message = messages.cap_question(name, spent, cap)
         answer = None
         if self.ask is not None:
             try:
@@ -179,6 +228,7 @@ class Spend:
 
     async def sync(self) -> None:
         """Write pending spend and read everyone's (in a worker thread; one at a time)."""
+        self.settle()
         if self._sync_task is None or self._sync_task.done():
             self._sync_task = asyncio.ensure_future(self._sync())
         await asyncio.shield(self._sync_task)
@@ -191,11 +241,13 @@ class Spend:
 
         (`deepseek/usage` is polled by editors; the file need not be read on every poll.)
         """
+        self.settle()
         if self.ledger.has_pending or self._timer() - self._synced_at >= max_age:
             await self.sync()
 
     async def close(self) -> None:
         """Write what is pending before the process ends."""
+        self.settle()
         if self._flush is not None:
             self._flush.cancel()
         with contextlib.suppress(Exception):
@@ -203,6 +255,7 @@ class Spend:
 
     def to_json(self) -> dict[str, Any]:
         """The money fields of `deepseek/usage` (PROTOCOL.md)."""
+        self.settle()
         return {
             "costUsd": self.cost_usd,
             "costUsdToday": self.ledger.today(),
@@ -236,10 +289,6 @@ class Spend:
         day = day_key(self._clock())
         return day if name == "daily" else day[:7]
 
-    def _spent_phrase(self, name: str) -> str:
-        spent = self.ledger.today() if name == "daily" else self.ledger.month()
-        return f"{'Today' if name == 'daily' else 'This month'}'s spend (${spent:.2f})"
-
     def _check_thresholds(self) -> None:
         """Say once per period and cap: at 80 % a warning, at 100 % that completion paused."""
         for name, spent, cap in self._periods():
@@ -248,13 +297,7 @@ class Spend:
             if not level or key in self._said:
                 continue
             self._said.add(key)
-            if level == "warned":
-                text = f"{self._spent_phrase(name)} is {spent / cap:.0%} of the {name} cap "
-                text += f"of ${cap:.2f} (deepseek.budget.{name}Usd)."
-            else:
-                text = f"{self._spent_phrase(name)} reached the {name} cap of ${cap:.2f}: "
-                text += "automatic completion no longer goes to DeepSeek (cached suggestions still"
-                text += " show); explicit requests ask first."
+            text = messages.threshold_notice(level, name, spent, cap)
             if self.notify is not None:
                 self.notify(text)
 

@@ -10,7 +10,7 @@ import pytest
 
 from deepseek_lsp.api import Usage
 from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend
-from deepseek_lsp.engine.spend.budget import CONTINUE, STOP
+from deepseek_lsp.engine.spend.budget import CONTINUE, SOON_SECONDS, STOP
 
 UTC = timezone.utc
 # With this price one output token costs one cent: easy sums.
@@ -156,3 +156,31 @@ async def test_a_stream_closed_before_usage_is_priced_from_an_estimate(tmp_path:
     assert spend.record_answer("completion", "m", cents(0), 30, 6) == 0.0  # usage wins
     assert spend.by_feature["completion"].requests == 2
     await spend.close()
+
+
+async def test_an_answer_priced_soon_is_priced_after_the_answer_but_never_read_stale(
+    tmp_path: Path,
+) -> None:
+    spend, said = make(tmp_path, Caps(daily_usd=0.02))
+    seen: list[float] = []
+    spend.listeners.append(lambda model, feature, usd: seen.append(usd))
+    spend.record_answer_soon("completion", "m", cents(1), 30, 6)
+    assert seen == []  # not on the way to the editor
+    assert spend.cost_usd == pytest.approx(0.01)  # but a read applies it first
+    assert seen == [pytest.approx(0.01)]
+    spend.record_answer_soon("completion", "m", cents(1), 30, 6)
+    assert spend.state() == "capped" and not spend.automatic_allowed()
+    assert "automatic completion" in said[-1]
+    spend.record_answer_soon("chat", "m", cents(2), 30, 6)
+    await asyncio.sleep(SOON_SECONDS * 4)  # nobody read it: the timer priced it
+    assert len(seen) == 3
+    assert spend.to_json()["byFeature"]["chat"] == {"requests": 1, "costUsd": pytest.approx(0.02)}
+    await spend.close()
+
+
+def test_without_a_loop_an_answer_priced_soon_is_priced_now(tmp_path: Path) -> None:
+    spend, _ = make(tmp_path, Caps())
+    seen: list[float] = []
+    spend.listeners.append(lambda model, feature, usd: seen.append(usd))
+    spend.record_answer_soon("completion", "m", cents(3), 30, 6)
+    assert seen == [pytest.approx(0.03)]

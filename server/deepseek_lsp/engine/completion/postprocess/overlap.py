@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from deepseek_lsp.engine.completion.postprocess.brackets import (
@@ -11,9 +12,9 @@ from deepseek_lsp.engine.completion.postprocess.brackets import (
 )
 from deepseek_lsp.engine.completion.postprocess.draft import Draft
 from deepseek_lsp.engine.completion.prompt import FimContext
-from deepseek_lsp.engine.document import split_lines
 
 _CLOSERS_AND_QUOTES = ")]}" + QUOTES + " \t;,"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # LSP's line breaks, as the document splits them
 
 
 def trim_suffix_overlap(draft: Draft, ctx: FimContext) -> Draft:
@@ -91,7 +92,7 @@ def _trim_repeated_lines(text: str, ctx: FimContext) -> str:
     (with the lines after it, if it has more) repeats code that is already there.
     """
     lines = text.split("\n")
-    upcoming = [s.rstrip() for s in split_lines(ctx.suffix)[1:] if s.strip()]
+    upcoming = _upcoming(ctx.suffix, len(lines))
     if not upcoming:
         return text
     if lines[0].strip():
@@ -105,3 +106,28 @@ def _trim_repeated_lines(text: str, ctx: FimContext) -> str:
         if tail and tail == upcoming[: len(tail)]:
             return "\n".join(lines[:i]).rstrip()
     return text
+
+
+def _upcoming(suffix: str, count: int) -> list[str]:
+    """The first `count` non-blank lines after the cursor line, without trailing whitespace.
+
+    Read only as far as needed: the suffix is a thousand characters and more, the answer a few
+    lines, and this runs on every answer on its way to the editor.
+    """
+    breaks = _LINE_BREAK.finditer(suffix)
+    first = next(breaks, None)
+    if first is None or count <= 0:
+        return []
+    out: list[str] = []
+    start = first.end()
+    for found in breaks:
+        line = suffix[start : found.start()]
+        start = found.end()
+        if line.strip():
+            out.append(line.rstrip())
+            if len(out) == count:
+                return out
+    line = suffix[start:]
+    if line.strip():
+        out.append(line.rstrip())
+    return out
