@@ -41,7 +41,8 @@ class _Work:
 class _Ticket:
     """One caller of `run`: woken early when superseded."""
 
-    superseded: asyncio.Future[None]
+    superseded: bool = False
+    wake: asyncio.Future[None] | None = None  # what `run` awaits now, set early on supersede
     work: _Work | None = None
     left: bool = False
 
@@ -70,7 +71,7 @@ class Scheduler:
         Raises `Superseded` when replaced, `CancelledError` when the caller is cancelled, and
         whatever the factory raised.
         """
-        ticket = _Ticket(asyncio.get_running_loop().create_future())
+        ticket = _Ticket()
         in_flight = self._work.get(key)
         if in_flight is not None:
             self._join(ticket, in_flight)  # before superseding, so shared work stays alive
@@ -93,8 +94,9 @@ class Scheduler:
         previous = self._slots.pop(slot, None)
         if previous is None:
             return
-        if not previous.superseded.done():
-            previous.superseded.set_result(None)
+        previous.superseded = True
+        if previous.wake is not None and not previous.wake.done():
+            previous.wake.set_result(None)
         self._leave(previous)
 
     def running(self, key: Hashable) -> bool:
@@ -113,13 +115,27 @@ class Scheduler:
         return len(self._work)
 
     async def _until_superseded(self, ticket: _Ticket, work: asyncio.Future[T]) -> T:
-        """`work`'s result; raises `Superseded` as soon as the ticket is superseded."""
+        """`work`'s result; raises `Superseded` as soon as the ticket is superseded.
+
+        One future woken by whichever comes first (`asyncio.wait` does the same with a set,
+        a counter and a callback per future, on the way to every answer).
+        """
+        wake = ticket.wake = asyncio.get_running_loop().create_future()
+
+        def woken(_: object) -> None:
+            if not wake.done():
+                wake.set_result(None)
+
+        work.add_done_callback(woken)
         try:
-            await asyncio.wait({work, ticket.superseded}, return_when=asyncio.FIRST_COMPLETED)
+            if not ticket.superseded:
+                await wake
         finally:
+            work.remove_done_callback(woken)
+            ticket.wake = None
             if ticket.work is None or work is not ticket.work.task:
                 work.cancel()  # the debounce sleep: never outlives its caller
-        if ticket.superseded.done():
+        if ticket.superseded:
             raise Superseded
         return work.result()
 
