@@ -60,11 +60,15 @@ def candidate(
 def references(lines_above: list[str], current: str) -> list[str]:
     """Dotted names near the cursor, nearest first, each once; not the word being typed."""
     seen: dict[str, None] = {}
-    current = _TYPING.sub("", current)
-    for line in [current, *reversed(lines_above[-LINES_ABOVE:])]:
-        for match in reversed(list(_REFERENCE.finditer(line))):
-            seen.setdefault(_SPLIT.sub(".", match.group()), None)
+    for line in [_TYPING.sub("", current), *reversed(lines_above[-LINES_ABOVE:])]:
+        seen.update(dict.fromkeys(_line_references(line)))
     return list(seen)
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_references(line: str) -> tuple[str, ...]:
+    """One line's dotted names, last first: the lines above repeat from request to request."""
+    return tuple(_SPLIT.sub(".", m.group()) for m in reversed(list(_REFERENCE.finditer(line))))
 
 
 def needed(
@@ -79,8 +83,11 @@ def needed(
     near: dict[tuple[str, str, int], Candidate] = {}
     text_above = "\n".join(lines_above[-LINES_ABOVE:])
     for rank, ref in enumerate(references(lines_above, current)):
-        typed = text_above if rank < TYPED_REFERENCES else ""
-        for found, members in _resolve_reference(resolver, scope, ref, typed):
+        if rank < TYPED_REFERENCES:
+            hits = _resolve_reference(resolver, scope, ref, text_above)
+        elif (hits := scope.refs.get(ref)) is None:  # the same for every cursor: remembered
+            hits = scope.refs[ref] = _resolve_reference(resolver, scope, ref, "")
+        for found, members in hits:
             if found[0] == path:
                 continue
             made = candidate(found, rank, members, outline.identifiers)

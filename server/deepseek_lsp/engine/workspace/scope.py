@@ -28,6 +28,7 @@ class Scope:
     modules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alias -> files
     open_files: tuple[str, ...] = ()  # star imports, Go/Java package, C includes
     memo: dict[str, Found | None] = field(default_factory=dict)  # name -> what it resolved to
+    refs: dict[str, Any] = field(default_factory=dict)  # dotted name -> its untyped resolution
 
 
 class Resolver:

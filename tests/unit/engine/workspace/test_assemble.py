@@ -77,3 +77,26 @@ def test_a_change_in_another_file_is_seen_next_request(make_workspace):
     (ws.root / "m_mid.py").write_text("def mid(c, d): pass\n")
     asyncio.run(ws.builder.files_changed([str(ws.root / "m_mid.py")], []))
     assert "def mid(c, d)" in assembler.context(ws.doc, ws.pos, 2000).snippets[1].text
+
+
+def test_a_far_reference_is_remembered_only_until_the_index_changes(make_workspace):
+    import asyncio
+
+    # `far.helper` is the 15th name from the cursor: past the typed references, so its
+    # resolution is remembered for the scope; the other file's change must still be seen.
+    nearer = "\n".join(f"v{i} = {i}" for i in range(14))
+    ws = make_workspace(
+        {
+            "far.py": "def helper(a):\n    return a\n",
+            "app.py": f"import far\n\nfar.helper(1)\n{nearer}\n║",
+        }
+    )
+    assembler = ContextAssembler(ws.builder)
+    assert "def helper(a)" in ws.definitions()
+    other = ws.doc.__class__(ws.doc.uri, ws.doc.text + "\n", 2, ws.doc.language_id, "utf-32")
+    assert "def helper(a)" in "\n".join(
+        s.text for s in assembler.context(other, (other.line_count - 1, 0), 4000).snippets
+    )
+    (ws.root / "far.py").write_text("def helper(a, b):\n    return a\n")
+    asyncio.run(ws.builder.files_changed([str(ws.root / "far.py")], []))
+    assert "def helper(a, b)" in ws.definitions()
