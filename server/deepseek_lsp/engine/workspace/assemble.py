@@ -34,6 +34,9 @@ class Context:
     snippets: tuple[Snippet, ...] = ()
 
 
+_NOTHING = Context()
+
+
 class ContextAssembler:
     """One per server; reads the index that `builder` keeps current."""
 
@@ -52,15 +55,17 @@ class ContextAssembler:
         relpath: Callable[[str], str] = os.path.basename,
     ) -> Context:
         """Snippets from other files for the cursor at `pos` (code points)."""
+        outline = self._outline(doc)
+        others = [d for d in open_docs if d.uri != doc.uri][:RECENT_DOCUMENTS]
+        if outline is None and not others:
+            return _NOTHING  # outside the workspace folders, nothing else open: no source
         line = min(pos[0], max(doc.line_count - 1, 0))
         above = [
             raw.rstrip("\r\n")
             for raw in doc.raw_lines(max(0, line - definitions.LINES_ABOVE), line)
         ]
         current = doc.line(line)[: pos[1]]
-        outline = self._outline(doc)
         refs = tuple(definitions.references([], current))
-        others = [d for d in open_docs if d.uri != doc.uri][:RECENT_DOCUMENTS]
         key = (line, hash(tuple(above)), refs, self.builder.index.generation, max_tokens,
                tuple((d.uri, d.version) for d in others), id(outline))  # fmt: skip
         cached = self._answers.get(doc.uri)
