@@ -22,7 +22,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.protocol import lsp_method
 
 from deepseek_lsp.engine.document import DocumentStore, UnknownDocument
-from deepseek_lsp.lsp import early_init, envelope
+from deepseek_lsp.lsp import early_init, envelope, wire
 from deepseek_lsp.lsp.early_init import EarlyStart
 from deepseek_lsp.lsp.envelope import Rejected
 from deepseek_lsp.lsp.rpc import TrackedProtocol
@@ -95,7 +95,16 @@ class DeepSeekProtocol(TrackedProtocol):
     # --- initialize answered before we were loaded (early_init) -------------------------------
 
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
-        """Suppress the answer to an `initialize` answered early; keep a full one for next time."""
+        """Suppress the answer to an `initialize` answered early; keep a full one for next time.
+
+        An inline-completion list is written by hand (`wire`), not through cattrs.
+        """
+        if type(result) is types.InlineCompletionList and error is None:
+            written = wire.inline_completion_list(result)
+            if written is not None:
+                self._result_types.pop(msg_id, None)
+                self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": written})
+                return
         if isinstance(result, types.InitializeResult) and error is None:
             full = json.loads(json.dumps(result, default=self._serialize_message))
             early, self.early = self.early, None
