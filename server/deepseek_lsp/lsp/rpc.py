@@ -16,6 +16,9 @@ What pygls 2.1 does, and what this class does instead (each is worth an upstream
   callbacks that remove entries ("dictionary changed size during iteration", -32603).
 - `_handle_response` calls `set_result` on a future that was already cancelled or timed out,
   which raises `InvalidStateError` in the reader. Here a late reply is logged and ignored.
+- A coroutine handler's answer is sent by the task's done callback, a loop pass after the
+  handler returned (~0.05 ms of cold code on every answer). Here it is sent as the handler
+  returns, from inside its task; a cancelled task is still answered by the callback.
 """
 
 from __future__ import annotations
@@ -63,7 +66,12 @@ class TrackedProtocol(LanguageServerProtocol):
         """Run a handler; track its future under a client request id only while it runs."""
         args, kwargs = args or (), kwargs or {}
         future: Any
-        if asyncio.iscoroutinefunction(handler):
+        request = msg_id == self._ctx_msg_id.get()
+        if asyncio.iscoroutinefunction(handler) and request:
+            answered: list[bool] = []
+            future = asyncio.ensure_future(_answering(handler(*args, **kwargs), callback, answered))
+            callback = partial(_unless_answered, callback, answered)
+        elif asyncio.iscoroutinefunction(handler):
             future = asyncio.ensure_future(handler(*args, **kwargs))
         elif is_thread_function(handler):
             future = self._server.thread_pool.submit(handler, *args, **kwargs)
@@ -77,7 +85,7 @@ class TrackedProtocol(LanguageServerProtocol):
             except Exception as exc:
                 if not future.done():
                     future.set_exception(exc)
-        if msg_id == self._ctx_msg_id.get() and not future.done():  # a client request
+        if request and not future.done():  # a client request
             self._request_futures[msg_id] = future
             future.add_done_callback(partial(self._forget, msg_id))
         future.add_done_callback(callback)
@@ -180,3 +188,27 @@ class TrackedProtocol(LanguageServerProtocol):
             log.warning("late reply to %s ignored", self._sent_methods.get(msg_id, msg_id))
             return
         super()._handle_response(msg_id, result, error)
+
+
+async def _answering(coro: Any, callback: Any, answered: list[bool]) -> Any:
+    """Await a request handler and send its answer (or error) as it returns, not a pass later."""
+    try:
+        result = await coro
+    except asyncio.CancelledError:
+        raise  # answered -32800 by the done callback
+    except Exception as exc:
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        done.set_exception(exc)
+        answered.append(True)
+        callback(done)
+        return None
+    done = asyncio.get_running_loop().create_future()
+    done.set_result(result)
+    answered.append(True)
+    callback(done)
+    return result
+
+
+def _unless_answered(callback: Any, answered: list[bool], future: Any) -> None:
+    if not answered:
+        callback(future)

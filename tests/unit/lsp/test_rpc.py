@@ -125,3 +125,52 @@ async def test_cancelling_an_execute_command_cancels_the_command_task() -> None:
     answers = [m for m in sink.sent if m.get("id") == 7]
     assert [a["error"]["code"] for a in answers] == [-32800]
     assert server.protocol._request_futures == {}
+
+
+async def test_a_request_is_answered_as_its_handler_returns_not_a_loop_pass_later() -> None:
+    server, sink = _server()
+    order: list[str] = []
+    write = sink.write
+    sink.write = lambda data: (order.append("answer"), write(data))  # type: ignore[method-assign]
+
+    @server.feature("test/echo")
+    async def echo(ls: DeepSeekServer, params: Any) -> dict[str, int]:
+        asyncio.get_running_loop().call_soon(order.append, "next pass")
+        return {"echo": 1}
+
+    @server.feature("test/fails")
+    async def fails(ls: DeepSeekServer, params: Any) -> None:
+        raise ValueError("boom")
+
+    _initialize(server)
+    for _ in range(10):
+        await asyncio.sleep(0)
+    order.clear()
+    _send(server, {"id": 7, "method": "test/echo", "params": {}})
+    _send(server, {"id": 8, "method": "test/fails", "params": {}})
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert order[0] == "answer" and "next pass" in order  # answered before the next pass
+    by_id = {m.get("id"): m for m in sink.sent}
+    assert by_id[7]["result"] == {"echo": 1}
+    assert by_id[8]["error"]["code"] == -32603
+    assert not server.protocol._request_futures
+
+
+async def test_a_cancelled_request_is_still_answered_once() -> None:
+    server, sink = _server()
+    started = asyncio.Event()
+
+    @server.feature("test/slow")
+    async def slow(ls: DeepSeekServer, params: Any) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    _initialize(server)
+    _send(server, {"id": 9, "method": "test/slow", "params": {}})
+    await started.wait()
+    _send(server, {"method": "$/cancelRequest", "params": {"id": 9}})
+    for _ in range(10):
+        await asyncio.sleep(0)
+    answers = [m for m in sink.sent if m.get("id") == 9]
+    assert len(answers) == 1 and answers[0]["error"]["code"] == -32800
