@@ -246,17 +246,27 @@ def _header(lang: Language, relpath: str | None) -> str:
 
 def _render_snippet(lang: Language, snippet: Snippet) -> str:
     """Another file's text as a comment, so the prompt stays valid code."""
+    return _rendered(lang.line_comment, lang.block_comment, snippet)
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(
+    line_comment: str | None, block_comment: tuple[str, str] | None, snippet: Snippet
+) -> str:
+    """`_render_snippet`, remembered: the same definitions come back cursor after cursor.
+
+    Commenting their lines one by one was most of a new cursor's prompt (0.3 ms, cold).
+    """
     title = (
         f"Definitions in {snippet.path}:"
         if snippet.source == "definitions"
         else f"Compare this snippet from {snippet.path}:"
     )
     body = [line.rstrip("\r\n") for line in split_lines(snippet.text.rstrip("\r\n"))]
-    if lang.line_comment:
-        marker = lang.line_comment
-        return "".join(f"{marker} {line}".rstrip() + "\n" for line in [title, *body])
-    if lang.block_comment:
-        opener, closer = lang.block_comment
+    if line_comment:
+        return "".join(f"{line_comment} {line}".rstrip() + "\n" for line in [title, *body])
+    if block_comment:
+        opener, closer = block_comment
         text = "\n".join(body).replace(closer, f"{closer[0]} {closer[1:]}")
         return f"{opener} {title}\n{text}\n{closer}\n"
     return ""
