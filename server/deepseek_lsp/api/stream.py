@@ -16,6 +16,7 @@ ends it, closing the response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -191,8 +192,9 @@ class Stream:
                     if data == "[DONE]":
                         # Read the (empty) rest of the body so the connection goes back to the
                         # pool: stopping here made httpx open a new connection per request.
-                        async for _ in batches:
-                            pass
+                        with contextlib.suppress(sse.SseError):  # the answer is whole already
+                            async for _ in batches:
+                                pass
                         return
                     delta = self._absorb(data)
                     if delta is not None:

@@ -366,3 +366,11 @@ async def test_more_text_after_the_answer_hangs_up():
             break
         await asyncio.sleep(0.01)
     assert body.closed and not body.tail_read  # stopped at the first chunk after the answer
+
+
+async def test_an_unreadable_tail_after_done_does_not_undo_the_answer():
+    from deepseek_lsp.api.sse import MAX_LINE_BYTES
+
+    junk = "x" * (MAX_LINE_BYTES + 10)  # a line that never ends, after [DONE]
+    deltas, _ = await run_fim(fim_chunk("hi", finish="stop"), DONE, junk)
+    assert "".join(d.text for d in deltas) == "hi"
