@@ -302,8 +302,9 @@ class CompletionEngine(SpeculationMixin):
             raise
         finally:
             if self.spend is not None:  # priced even when we hung up before `usage` came
-                sent, got = len(prepared.request.prompt) + len(prepared.request.suffix), parts
-                self.spend.record_answer_soon("completion", model, usage, sent, sum(map(len, got)))
+                sent = len(prepared.request.prompt) + len(prepared.request.suffix)
+                received = sum(map(len, parts))
+                self.spend.record_answer_soon("completion", model, usage, sent, received)
         self.usage.add_tokens(usage)
         elapsed = self._timer() - started
         self._latency = elapsed if self._latency is None else 0.7 * self._latency + 0.3 * elapsed

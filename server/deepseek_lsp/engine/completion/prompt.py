@@ -90,14 +90,14 @@ def build_fim_context(
     if context_tokens is None:  # one budget shared by the snippets and the document
         reserve = min(sum(len(text) for _, text in rendered), int(budget * SNIPPET_SHARE))
         pieces, start_line = _prefix_pieces(doc, (line, column), budget - len(header) - reserve)
-        window = "".join(pieces)
-        kept = _fit(rendered, budget - len(header) - len(window))
+        window = sum(map(len, pieces))
+        kept = _fit(rendered, budget - len(header) - window)
     else:  # cross-file context has its own budget; the document window keeps all of its own
         pieces, start_line = _prefix_pieces(doc, (line, column), budget - len(header))
-        window = "".join(pieces)
+        window = sum(map(len, pieces))
         kept = _fit(rendered, max(context_tokens, 0) * CHARS_PER_TOKEN)
     context = [text for _, text in kept]
-    prompt = header + "".join(context) + window
+    prompt = "".join((header, *context, *pieces))  # one copy of the window, not two
     return FimContext(
         prompt=prompt,
         suffix=suffix_window(doc, (line, column), max(suffix_tokens, 0) * CHARS_PER_TOKEN),
@@ -112,7 +112,7 @@ def build_fim_context(
         indent_unit=window_indent_unit(pieces) or _default_indent_unit(lang),
         indent_blocks=lang.indent_blocks,
         eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
-        local_prefix_start=len(prompt) - len(window),
+        local_prefix_start=len(prompt) - window,
         snippets=tuple(snippet for snippet, _ in kept),
         pieces=(header, *context, *pieces),
     )
@@ -196,17 +196,10 @@ def window_indent_unit(pieces: Sequence[str]) -> str:
     return _indent_unit_of(tuple(leads[-INDENT_SAMPLE_LINES:]))
 
 
+@functools.lru_cache(maxsize=2048)
 def _leads_of(block: str) -> tuple[str, ...]:
     """The leading whitespace of each line with text in `block` (cached: blocks recur)."""
-    leads = _BLOCK_LEADS.get(block)
-    if leads is None:
-        if len(_BLOCK_LEADS) >= 2048:
-            _BLOCK_LEADS.clear()
-        leads = _BLOCK_LEADS[block] = tuple(_LEAD.findall(block))
-    return leads
-
-
-_BLOCK_LEADS: dict[str, tuple[str, ...]] = {}
+    return tuple(_LEAD.findall(block))
 
 
 @functools.lru_cache(maxsize=64)
