@@ -65,8 +65,7 @@ class ContextAssembler:
         # the document's own line objects, endings kept: their hashes are cached from request
         # to request (stripped copies would be new strings to hash); no pattern sees the ending
         above = doc.raw_lines(max(0, line - definitions.LINES_ABOVE), line)
-        current = doc.line(line)[: pos[1]]
-        refs = tuple(definitions.references(above, current))  # once: the key and the answer
+        refs = definitions.current_references(doc.line(line)[: pos[1]])
         key = (line, hash(tuple(above)), refs, self.builder.index.generation, max_tokens,
                tuple((d.uri, d.version) for d in others), id(outline))  # fmt: skip
         cached = self._answers.get(doc.uri)
@@ -93,8 +92,7 @@ class ContextAssembler:
         """Definitions from other files that the lines first..last (a selection) use."""
         lines = [doc.line(i) for i in range(max(first, 0), min(last + 1, doc.line_count))]
         budget = max(max_tokens, 0) * CHARS_PER_TOKEN
-        refs = definitions.references(lines, "")
-        return list(self._definitions(doc, self._outline(doc), lines, refs, budget, relpath))
+        return list(self._definitions(doc, self._outline(doc), lines, (), budget, relpath))
 
     def _outline(self, doc: Document) -> Outline | None:
         """The index's outline of the document (the editor's text, or the disk's).
@@ -109,14 +107,14 @@ class ContextAssembler:
         doc: Document,
         outline: Outline | None,
         above: list[str],
-        refs: Sequence[str],
+        current: tuple[str, ...],
         budget: int,
         relpath: Callable[[str], str],
     ) -> tuple[Snippet, ...]:
         if outline is None or budget <= 0:
             return ()
         path = _path_of(doc.uri)
-        return self.packer.pack(self.builder.gate, path, outline, above, refs, budget, relpath)
+        return self.packer.pack(self.builder.gate, path, outline, above, current, budget, relpath)
 
     def _similar(
         self, above: list[str], others: list[Document], budget: int, relpath: Callable[[str], str]

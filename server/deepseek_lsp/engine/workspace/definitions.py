@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,6 +39,8 @@ TYPED_REFERENCES = 12  # the nearest dotted names get their variable's type look
 MAX_REMEMBERED = 8192  # resolved names per scope: bounded memory on a huge file
 _SELF = frozenset({"self", "this", "cls", "super", "Self"})
 _TYPING = re.compile(r"[\w$]+$")  # the word at the cursor is still being typed
+_WORD = re.compile(r"[\w$]*")  # matched on the reversed line: the word being typed
+_PLAIN = re.compile(r"[\w$.]*")  # a dotted name written without spaces, `::` or `->`
 _SERIALS = itertools.count(1)  # never reused: a scope rebuilt in one generation starts afresh
 
 
@@ -65,16 +66,22 @@ def candidate(
     return Candidate(found[0], found[1], rank, render(found[1], members, mentioned))
 
 
-def references(lines_above: list[str], current: str) -> list[str]:
-    """Dotted names near the cursor, nearest first, each once; not the word being typed."""
-    lines = [_TYPING.sub("", current), *reversed(lines_above[-LINES_ABOVE:])]
-    return list(dict.fromkeys(itertools.chain.from_iterable(map(_line_references, lines))))
+def current_references(current: str) -> tuple[str, ...]:
+    """The dotted names before the cursor on its line, last first; not the word being typed."""
+    if current.endswith("\n"):  # `$` matches before a last newline too (never, from a line)
+        return _references_in(_TYPING.sub("", current))
+    return _references_in(current[: len(current) - _WORD.match(current[::-1]).end()])
 
 
-@functools.lru_cache(maxsize=4096)
-def _line_references(line: str) -> tuple[str, ...]:
-    """One line's dotted names, last first: the lines above repeat from request to request."""
-    return tuple(_SPLIT.sub(".", m.group()) for m in reversed(list(_REFERENCE.finditer(line))))
+def _references_in(line: str) -> tuple[str, ...]:
+    """One line's dotted names, last first, spaced separators written as dots."""
+    found = _REFERENCE.findall(line)
+    found.reverse()
+    return tuple(m if _PLAIN.fullmatch(m) else _SPLIT.sub(".", m) for m in found)
+
+
+# the lines above repeat from request to request (the cursor's own line changes: not cached)
+_line_references = functools.lru_cache(maxsize=4096)(_references_in)
 
 
 Hit = tuple[tuple[str, str, int], int, str]  # Candidate.key, members (render), rendered text
@@ -94,36 +101,71 @@ def nearby(
     path: str,
     outline: Outline,
     lines_above: list[str],
-    refs: Sequence[str],
+    current: tuple[str, ...],
 ) -> tuple[tuple[int, ...], list[tuple[Hit, ...]]]:
-    """What the references near the cursor resolve to (nearest first), and a name for that.
+    """What the names near the cursor resolve to (nearest first), and a name for that answer.
 
-    `scope` is the file's. Equal names mean equal definitions: at a new cursor almost every
-    answer is remembered.
+    `scope` is the file's, `current` the cursor line's names. Equal answer names mean equal
+    definitions. The nearest TYPED_REFERENCES names are resolved one by one (their variable's
+    type counts); past them only the names of each line that resolve to anything are read,
+    from the line's row remembered in the scope.
     """
     if scope.outline is not outline:  # the texts render what this outline mentions
         scope.refs.clear()
+        scope.lines.clear()
         scope.outline = outline
-    known = scope.refs
+    known, rows = scope.refs, scope.lines
+    above = [
+        rows.get(line) or _row(resolver, scope, path, line)
+        for line in reversed(lines_above[-LINES_ABOVE:])
+    ]
     types: dict[str, str] | None = None
+    seen: set[str] = set()
     serials: list[int] = []
     found: list[tuple[Hit, ...]] = []
-    for rank, ref in enumerate(refs):
-        resolved = known.get(ref)
-        if resolved is None:
-            resolved = _remember(resolver, scope, path, ref, "")
-        if resolved.head and rank < TYPED_REFERENCES:
-            if types is None:
-                types = _types(lines_above[-LINES_ABOVE:])
-            type_name = types.get(resolved.head)
-            if type_name:
-                resolved = known.get((ref, type_name)) or _remember(
-                    resolver, scope, path, ref, type_name
-                )
-        if resolved.hits:
-            serials.append(resolved.serial)
-            found.append(resolved.hits)
+    refs, taken = current, 0
+    while True:
+        for ref in refs:
+            if ref in seen:
+                continue
+            resolved = known.get(ref) or _remember(resolver, scope, path, ref, "")
+            if resolved.head and len(seen) < TYPED_REFERENCES:
+                if types is None:  # each variable's type as the nearest line gives it
+                    types = dict(itertools.chain.from_iterable(r[2] for r in reversed(above)))
+                type_name = types.get(resolved.head)
+                if type_name:
+                    resolved = known.get((ref, type_name)) or _remember(
+                        resolver, scope, path, ref, type_name
+                    )
+            seen.add(ref)
+            if resolved.hits:
+                serials.append(resolved.serial)
+                found.append(resolved.hits)
+        if len(seen) >= TYPED_REFERENCES or taken == len(above):
+            break
+        refs, taken = above[taken][0], taken + 1
+    for row in above[taken:]:
+        for ref, resolved in row[1]:
+            if ref not in seen:
+                seen.add(ref)
+                serials.append(resolved.serial)
+                found.append(resolved.hits)
     return tuple(serials), found
+
+
+def _row(resolver: Resolver, scope: Scope, path: str, line: str) -> Row:
+    """A line's names, those that resolve (untyped) to anything, its (variable, type) pairs."""
+    if len(scope.lines) > MAX_REMEMBERED:
+        scope.lines.clear()
+    refs = _line_references(line)
+    resolving = []
+    for ref in refs:
+        resolved = scope.refs.get(ref) or _remember(resolver, scope, path, ref, "")
+        if resolved.hits:
+            resolving.append((ref, resolved))
+    row = (refs, tuple(resolving), _line_types(line))
+    scope.lines[line] = row = row if any(row) else _EMPTY_ROW
+    return row
 
 
 def near_candidates(found: list[tuple[Hit, ...]]) -> dict[tuple[str, str, int], str]:
@@ -135,6 +177,10 @@ def near_candidates(found: list[tuple[Hit, ...]]) -> dict[tuple[str, str, int], 
             if old is None or (members and old != text):
                 near[key] = text
     return near
+
+
+Row = tuple[tuple[str, ...], tuple[tuple[str, Resolved], ...], tuple[tuple[str, str], ...]]
+_EMPTY_ROW: Row = ((), (), ())
 
 
 def _remember(resolver: Resolver, scope: Scope, path: str, ref: str, type_name: str) -> Resolved:
@@ -250,11 +296,6 @@ def _resolve_name(resolver: Resolver, scope: Scope, name: str) -> Found | None:
         found = resolver.lookup(scope.open_files, name) if scope.open_files else None
     scope.memo[name] = found
     return found
-
-
-def _types(lines: list[str]) -> dict[str, str]:
-    """Each variable's type as the nearest line above gives it (`v = Foo(`, `v: Foo`, `Foo v`)."""
-    return dict(itertools.chain.from_iterable(map(_line_types, lines)))  # the last one wins
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,7 +8,7 @@ them, budget) until the index generation or the gate (the exclude globs in force
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from deepseek_lsp.engine.completion.prompt import Snippet
@@ -38,18 +38,18 @@ class Packer:
         path: str,
         outline: Outline,
         lines_above: list[str],
-        refs: Sequence[str],
+        current: tuple[str, ...],
         budget: int,
         relpath: Callable[[str], str],
     ) -> tuple[Snippet, ...]:
-        """What `refs` (nearest first) and the file's imports need, best first, that fits."""
+        """What the lines above, the cursor line's names and the imports need, best first."""
         resolver = self.resolver
         generation = resolver.index.generation
         if self._state[0] != generation or self._state[1] is not gate:
             self._packed.clear()  # the index or the exclude globs changed: all of it is stale
             self._state = (generation, gate)
         scope = resolver.scope(path, outline)
-        serials, found = definitions.nearby(resolver, scope, path, outline, lines_above, refs)
+        serials, found = definitions.nearby(resolver, scope, path, outline, lines_above, current)
         # the index holds one outline per path and generation: its id names it here
         key = (path, id(outline), serials, budget)
         entry = self._packed.get(key)

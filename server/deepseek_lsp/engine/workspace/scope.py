@@ -30,6 +30,7 @@ class Scope:
     memo: dict[str, Found | None] = field(default_factory=dict)  # name -> what it resolved to
     refs: dict[Any, Any] = field(default_factory=dict)  # name [, head's type] -> its resolution
     outline: Outline | None = None  # the outline `refs` was rendered for (what it mentions)
+    lines: dict[str, Any] = field(default_factory=dict)  # a line -> its names' resolutions
 
 
 class Resolver:
