@@ -66,7 +66,7 @@ class ContextAssembler:
         # to request (stripped copies would be new strings to hash); no pattern sees the ending
         above = doc.raw_lines(max(0, line - definitions.LINES_ABOVE), line)
         refs = definitions.current_references(doc.line(line)[: pos[1]])
-        key = (line, hash(tuple(above)), refs, self.builder.index.generation, max_tokens,
+        key = (line, tuple(above), refs, self.builder.index.generation, max_tokens,
                tuple((d.uri, d.version) for d in others), id(outline))  # fmt: skip
         cached = self._answers.get(doc.uri)
         if cached is not None and cached[0] == key:

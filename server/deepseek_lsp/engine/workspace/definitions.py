@@ -115,10 +115,11 @@ def nearby(
         scope.lines.clear()
         scope.outline = outline
     known, rows = scope.refs, scope.lines
-    above = [
-        rows.get(line) or _row(resolver, scope, path, line)
-        for line in reversed(lines_above[-LINES_ABOVE:])
-    ]
+    window = lines_above[-LINES_ABOVE:]
+    above = list(map(rows.get, reversed(window)))  # no Python frame per line: it runs cold
+    if None in above:
+        lines = window[::-1]
+        above = [row or _row(resolver, scope, path, lines[i]) for i, row in enumerate(above)]
     types: dict[str, str] | None = None
     seen: set[str] = set()
     serials: list[int] = []
@@ -301,6 +302,8 @@ def _resolve_name(resolver: Resolver, scope: Scope, name: str) -> Found | None:
 @functools.lru_cache(maxsize=4096)
 def _line_types(line: str) -> tuple[tuple[str, str], ...]:
     """One line's (variable, type) pairs in order: the lines above repeat from cursor to cursor."""
+    if line.lower() == line:  # no capital, so no type name: most lines, and a cheap test
+        return ()
     pairs = []
     for part in line.split("\n"):
         for match in _TYPED.finditer(part):

@@ -29,7 +29,7 @@ class Packer:
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
-        self._packed: dict[tuple[object, ...], list[Any]] = {}  # [packed, paths shown, snippets]
+        self._packed: dict[tuple[object, ...], list[Any]] = {}  # packed, shown, snippets, paths
         self._state: tuple[int, Gate | None] = (-1, None)  # what `_packed` was computed under
 
     def pack(
@@ -60,15 +60,14 @@ class Packer:
             candidates += [(c.path, c.definition.line, c.text) for c in rest if c.key not in near]
             if len(self._packed) >= MAX_PACKINGS:
                 self._packed.clear()
-            entry = self._packed[key] = [_fit(candidates, gate, budget), None, ()]
-        shown = [relpath(p) for p, _ in entry[0]]
+            packed = _fit(candidates, gate, budget)
+            entry = self._packed[key] = [packed, None, (), [p for p, _ in packed]]
+        shown = list(map(relpath, entry[3]))
         if shown != entry[1]:  # the snippets as well, while the paths read the same
-            entry[1:] = [
-                shown,
-                tuple(
-                    Snippet(s, t, "definitions") for s, (_, t) in zip(shown, entry[0], strict=True)
-                ),
-            ]
+            entry[2] = tuple(
+                Snippet(s, t, "definitions") for s, (_, t) in zip(shown, entry[0], strict=True)
+            )
+            entry[1] = shown
         return entry[2]
 
 
