@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from deepseek_lsp.engine.completion.prompt import CHARS_PER_TOKEN, Snippet
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.uris import uri_to_path
-from deepseek_lsp.engine.workspace import definitions, similar
+from deepseek_lsp.engine.workspace import definitions, names, similar
 from deepseek_lsp.engine.workspace.builder import IndexBuilder
 from deepseek_lsp.engine.workspace.outline import Outline
 from deepseek_lsp.engine.workspace.packing import TITLE_COST, Packer
@@ -65,7 +65,7 @@ class ContextAssembler:
         # the document's own line objects, endings kept: their hashes are cached from request
         # to request (stripped copies would be new strings to hash); no pattern sees the ending
         above = doc.raw_lines(max(0, line - definitions.LINES_ABOVE), line)
-        refs = definitions.current_references(doc.line(line)[: pos[1]])
+        refs = names.current_references(doc.line(line)[: pos[1]])
         key = (line, tuple(above), refs, self.builder.index.generation, max_tokens,
                tuple((d.uri, d.version) for d in others), id(outline))  # fmt: skip
         cached = self._answers.get(doc.uri)

@@ -10,37 +10,23 @@ Each candidate has a rank (lower first); the budget keeps the best, the prompt o
 
 from __future__ import annotations
 
-import functools
 import itertools
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from deepseek_lsp.engine.workspace import members as typed_members
+from deepseek_lsp.engine.workspace import names
 from deepseek_lsp.engine.workspace.outline import MAX_MEMBERS, Definition, Outline
 from deepseek_lsp.engine.workspace.scope import Found, Resolver, Scope
 
 ALL_MEMBERS = 2  # render every member: the code calls methods on a value of the type
 LINES_ABOVE = 40
-_REFERENCE = re.compile(r"[A-Za-z_$][\w$]*(?:\s*(?:\.|::|->)\s*[A-Za-z_$][\w$]*)*")
-_SPLIT = re.compile(r"\s*(?:\.|::|->)\s*")
-# `v = Foo(`, `v: &mut Foo`, `v := &pkg.Foo{` (v, t) or `Foo<T>* v` (u, w), for any name: one
-# pattern compiled once (compiling one per variable cost ~0.1 ms at a new cursor, cold).
-_TYPED = re.compile(
-    r"(?:(?<![\w$])(?P<v>[A-Za-z_]\w*)\s*"
-    r"(?::\s*(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|\*)?|=\s*(?:new\s+|await\s+)?|:=\s*&?|=\s*&)\s*"
-    r"(?:[\w.]+\.|[\w:]+::)?(?P<t>[A-Z][\w]*)"
-    r"|(?P<u>[A-Z]\w*)(?:<[^>]*>)?[*&\s]+(?P<w>[A-Za-z_]\w*)\b)"
-)
 IMPORTED_RANK = 10_000
 MENTIONED_RANK = 20_000  # a package's definition the file mentions somewhere
 MODULE_RANK = 100_000
 TYPED_REFERENCES = 12  # the nearest dotted names get their variable's type looked up
 MAX_REMEMBERED = 8192  # resolved names per scope: bounded memory on a huge file
 _SELF = frozenset({"self", "this", "cls", "super", "Self"})
-_TYPING = re.compile(r"[\w$]+$")  # the word at the cursor is still being typed
-_WORD = re.compile(r"[\w$]*")  # matched on the reversed line: the word being typed
-_PLAIN = re.compile(r"[\w$.]*")  # a dotted name written without spaces, `::` or `->`
 _SERIALS = itertools.count(1)  # never reused: a scope rebuilt in one generation starts afresh
 
 
@@ -64,24 +50,6 @@ def candidate(
 ) -> Candidate:
     """A found definition, rendered once."""
     return Candidate(found[0], found[1], rank, render(found[1], members, mentioned))
-
-
-def current_references(current: str) -> tuple[str, ...]:
-    """The dotted names before the cursor on its line, last first; not the word being typed."""
-    if current.endswith("\n"):  # `$` matches before a last newline too (never, from a line)
-        return _references_in(_TYPING.sub("", current))
-    return _references_in(current[: len(current) - _WORD.match(current[::-1]).end()])
-
-
-def _references_in(line: str) -> tuple[str, ...]:
-    """One line's dotted names, last first, spaced separators written as dots."""
-    found = _REFERENCE.findall(line)
-    found.reverse()
-    return tuple(m if _PLAIN.fullmatch(m) else _SPLIT.sub(".", m) for m in found)
-
-
-# the lines above repeat from request to request (the cursor's own line changes: not cached)
-_line_references = functools.lru_cache(maxsize=4096)(_references_in)
 
 
 Hit = tuple[tuple[str, str, int], int, str]  # Candidate.key, members (render), rendered text
@@ -158,13 +126,13 @@ def _row(resolver: Resolver, scope: Scope, path: str, line: str) -> Row:
     """A line's names, those that resolve (untyped) to anything, its (variable, type) pairs."""
     if len(scope.lines) > MAX_REMEMBERED:
         scope.lines.clear()
-    refs = _line_references(line)
+    refs = names.line_references(line)
     resolving = []
     for ref in refs:
         resolved = scope.refs.get(ref) or _remember(resolver, scope, path, ref, "")
         if resolved.hits:
             resolving.append((ref, resolved))
-    row = (refs, tuple(resolving), _line_types(line))
+    row = (refs, tuple(resolving), names.line_types(line))
     scope.lines[line] = row = row if any(row) else _EMPTY_ROW
     return row
 
@@ -297,19 +265,6 @@ def _resolve_name(resolver: Resolver, scope: Scope, name: str) -> Found | None:
         found = resolver.lookup(scope.open_files, name) if scope.open_files else None
     scope.memo[name] = found
     return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _line_types(line: str) -> tuple[tuple[str, str], ...]:
-    """One line's (variable, type) pairs in order: the lines above repeat from cursor to cursor."""
-    if line.lower() == line:  # no capital, so no type name: most lines, and a cheap test
-        return ()
-    pairs = []
-    for part in line.split("\n"):
-        for match in _TYPED.finditer(part):
-            v = match.group("v")
-            pairs.append((v, match.group("t")) if v else (match.group("w"), match.group("u")))
-    return tuple(pairs)
 
 
 def render(definition: Definition, members: int, mentioned: frozenset[str] = frozenset()) -> str:
