@@ -1,0 +1,71 @@
+"""Request bodies as UTF-8 JSON bytes; a FIM prompt is assembled from its recurring pieces.
+
+A prompt is about 10 KB of document blocks and snippets that mostly recur from one request to
+the next. Escaping and encoding it whole on every request is work the previous request already
+did, so each recurring piece's escaped bytes are cached and the body is their concatenation.
+JSON escaping is per character, so the pieces' escaped forms joined are the whole prompt's.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+from deepseek_lsp.api.types import FimRequest
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Unique in the body: inside a JSON string every quote is escaped, so `"prompt":""` can only be
+# the key and its (emptied) value.
+_EMPTY_PROMPT = '"prompt":""'
+PIECES_CACHED = 2048  # document blocks are ~1 KB: a few MB at most
+
+
+def json_body(body: dict[str, Any]) -> bytes:
+    """The request body as UTF-8 JSON; a lone surrogate (an editor's broken text) becomes U+FFFD.
+
+    httpx's `json=` encodes with `str.encode("utf-8")`, which raises UnicodeEncodeError on one.
+    Encoding first and replacing only on that error keeps the common case at 0.2 µs instead of
+    a regular-expression pass over the whole prompt (80 µs for 12 KB).
+    """
+    return _utf8(_ENCODE(body))
+
+
+def fim_body(req: FimRequest, model: str) -> bytes:
+    """`json_body(req.body(model))`, byte for byte, with the prompt built from `req.pieces`."""
+    body = req.body(model)
+    if not req.pieces:
+        return json_body(body)
+    body["prompt"] = ""
+    head, _, tail = _ENCODE(body).partition(_EMPTY_PROMPT)
+    *recurring, last = req.pieces  # the cursor line changes with every keystroke: not cached
+    return b"".join(
+        (
+            _utf8(head),
+            b'"prompt":"',
+            *map(_escaped_piece, recurring),
+            _escaped(last),
+            b'"',
+            _utf8(tail),
+        )
+    )
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def _escaped(text: str) -> bytes:
+    """`text` as the inside of a JSON string, UTF-8 (what `json_body` makes of it)."""
+    return _utf8(_ENCODE(text)[1:-1])
+
+
+@functools.lru_cache(maxsize=PIECES_CACHED)
+def _escaped_piece(piece: str) -> bytes:
+    """`_escaped` of a piece that recurs; a str caches its hash, so a hit costs one lookup."""
+    return _escaped(piece)
