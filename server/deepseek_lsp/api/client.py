@@ -21,6 +21,7 @@ import httpx
 from deepseek_lsp.api.auth import Authenticator
 from deepseek_lsp.api.body import fim_body, json_body
 from deepseek_lsp.api.errors import ApiError, StreamError, error_for_status, from_httpx
+from deepseek_lsp.api.post import PostTemplates
 from deepseek_lsp.api.retry import RetryPolicy
 from deepseek_lsp.api.stream import CHARS_PER_TOKEN, MIN_CHARS, Kind, Limits, Stream
 from deepseek_lsp.api.types import ApiConfig, ChatRequest, Completion, FimRequest
@@ -53,6 +54,7 @@ class DeepSeekClient:
         self._http_client: httpx.AsyncClient | None = None  # made on first use (SSL set-up is slow)
         self._leases: dict[httpx.AsyncClient, int] = {}
         self._retired: set[httpx.AsyncClient] = set()
+        self._posts = PostTemplates()
 
     @property
     def config(self) -> ApiConfig:
@@ -80,6 +82,7 @@ class DeepSeekClient:
         self._endpoints = Endpoints.from_base_url(config.base_url)
         self._auth = Authenticator(config, self._clock)
         changed = (old.base_url, old.timeout_seconds) != (config.base_url, config.timeout_seconds)
+        self._posts.clear()  # the headers they hold may be the old configuration's
         if changed and self._http_client is not None:
             self._retire(self._http_client)
             self._http_client = None
@@ -149,6 +152,7 @@ class DeepSeekClient:
     async def aclose(self) -> None:
         """Close every HTTP client this object opened."""
         http, self._http_client = self._http_client, None
+        self._posts.clear()
         if http is not None:
             self._retire(http)
         await self._close_idle_retired()
@@ -196,8 +200,7 @@ class DeepSeekClient:
                 headers = await auth.headers(http)
                 headers["Accept"] = "text/event-stream"
                 headers["Content-Type"] = "application/json"
-                target = _parsed_url(url)
-                request = http.build_request("POST", target, content=content, headers=headers)
+                request = self._posts.request(http, _parsed_url(url), headers, content)
                 response = await http.send(request, stream=True)
                 try:
                     if response.status_code >= 400:
