@@ -17,9 +17,11 @@ from deepseek_lsp.api.types import FimRequest
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# Unique in the body: inside a JSON string every quote is escaped, so `"prompt":""` can only be
+# Unique in a body: inside a JSON string every quote is escaped, so `"prompt":""` can only be
 # the key and its (emptied) value.
-_EMPTY_PROMPT = '"prompt":""'
+_EMPTY_PROMPT = b'"prompt":""'
+_EMPTY_SUFFIX = b'"suffix":""'
+_STRING = json.encoder.encode_basestring  # what the encoder above uses for every str
 PIECES_CACHED = 2048  # document blocks are ~1 KB: a few MB at most
 
 
@@ -35,22 +37,38 @@ def json_body(body: dict[str, Any]) -> bytes:
 
 def fim_body(req: FimRequest, model: str) -> bytes:
     """`json_body(req.body(model))`, byte for byte, with the prompt built from `req.pieces`."""
-    body = req.body(model)
-    if not req.pieces:
-        return json_body(body)
-    body["prompt"] = ""
-    head, _, tail = _ENCODE(body).partition(_EMPTY_PROMPT)
+    frame = _frame(model, req.max_tokens, req.temperature, req.stop) if req.pieces else None
+    if frame is None:
+        return json_body(req.body(model))
+    head, middle, tail = frame
     *recurring, last = req.pieces  # the cursor line changes with every keystroke: not cached
     return b"".join(
         (
-            _utf8(head),
-            b'"prompt":"',
+            head,
             *map(_escaped_piece, recurring),
             _escaped(last),
-            b'"',
-            _utf8(tail),
+            middle,
+            _utf8(_STRING(req.suffix)),
+            tail,
         )
     )
+
+
+@functools.lru_cache(maxsize=16, typed=True)  # typed: 0 and 0.0 encode differently
+def _frame(
+    model: str, max_tokens: int, temperature: float, stop: tuple[str, ...]
+) -> tuple[bytes, bytes, bytes] | None:
+    """The body around the prompt's text and the suffix, which are all that vary per cursor.
+
+    Made by `json_body` itself with both emptied, so every other field is encoded as it would
+    be; None if the body does not have the shape this relies on (prompt, then suffix).
+    """
+    body = json_body(FimRequest(model, "", "", max_tokens, temperature, stop).body(model))
+    head, found, rest = body.partition(_EMPTY_PROMPT)
+    middle, found_suffix, tail = rest.partition(_EMPTY_SUFFIX)
+    if not found or not found_suffix or middle != b",":
+        return None
+    return head + b'"prompt":"', b'","suffix":', tail
 
 
 def _utf8(text: str) -> bytes:
@@ -62,7 +80,7 @@ def _utf8(text: str) -> bytes:
 
 def _escaped(text: str) -> bytes:
     """`text` as the inside of a JSON string, UTF-8 (what `json_body` makes of it)."""
-    return _utf8(_ENCODE(text)[1:-1])
+    return _utf8(_STRING(text)[1:-1])
 
 
 @functools.lru_cache(maxsize=PIECES_CACHED)

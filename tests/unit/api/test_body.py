@@ -87,6 +87,12 @@ def test_a_lone_surrogate_becomes_the_replacement_character():
     assert body["prompt"] == "a\ufffdb\n\U0001f600"
 
 
+def test_numbers_of_equal_value_but_other_type_are_encoded_as_given():
+    for temperature, max_tokens in ((0.0, 64), (0, 64), (1, 64), (1.0, 64), (0.0, True)):
+        req = FimRequest("m", "a\nb", "", max_tokens, temperature, pieces=("a\n", "b"))
+        assert fim_body(req, "m") == old_body(req, "m")
+
+
 def test_a_request_without_pieces_is_encoded_whole():
     req = FimRequest("m", "x = 1\n", "")
     assert req.pieces == ()
