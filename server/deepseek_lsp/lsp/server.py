@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from deepseek_lsp import __version__
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.completion.warmup import Warmup
 from deepseek_lsp.engine.document import Document, DocumentStore, UnknownDocument
 from deepseek_lsp.engine.policy import PolicyFiles
 from deepseek_lsp.engine.spend import Caps, Ledger, Price, Spend, state_dir
@@ -80,6 +81,10 @@ class DeepSeekServer(LanguageServer):
             usage=self.usage,
             spend=self.spend,
             report=lambda text: self.notifier.show("redis", text),
+        )
+        self.warmup = Warmup(  # open documents' prompt blocks, prepared between requests
+            lambda: self.settings.privacy.redact_secrets,
+            lambda uri: not self.engine.is_excluded(uri, self.workspace_roots),
         )
         self.spend.listeners.append(self.metrics.count_cost)
         self._metrics_lock: asyncio.Lock | None = None
