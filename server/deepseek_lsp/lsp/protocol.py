@@ -19,7 +19,8 @@ import attrs
 from cattrs.errors import ClassValidationError
 from cattrs.v import transform_error
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.protocol import lsp_method
 
 from deepseek_lsp.engine.document import DocumentStore, UnknownDocument
@@ -101,10 +102,10 @@ class DeepSeekProtocol(TrackedProtocol):
         An inline-completion list is written by hand (`wire`), not through cattrs.
         """
         if type(result) is types.InlineCompletionList and error is None:
-            written = wire.inline_completion_list(result)
-            if written is not None:
+            written = wire.inline_completion_message(msg_id, result)
+            if written is not None and type(self.writer) is StdoutWriter and self._include_headers:
                 self._result_types.pop(msg_id, None)
-                self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": written})
+                self._write_message(written)
                 return
         if isinstance(result, types.InitializeResult) and error is None:
             full = json.loads(json.dumps(result, default=self._serialize_message))
@@ -122,6 +123,23 @@ class DeepSeekProtocol(TrackedProtocol):
             log.error("initialize failed after it was answered early: %s", error)
             return
         super()._send_response(msg_id, result, error)
+
+    def _write_message(self, body: str) -> None:
+        """`_send_data` for a message already written as JSON text (ASCII, as json.dumps).
+
+        Only for the server's own stdout writer, whose `write` is synchronous.
+        """
+        kind = f"{self.CONTENT_TYPE}; charset={self.CHARSET}"
+        try:
+            self.writer.write(  # type: ignore[union-attr]
+                f"Content-Length: {len(body)}\r\nContent-Type: {kind}\r\n\r\n{body}".encode()
+            )
+        except BrokenPipeError:
+            log.exception("Error sending data. BrokenPipeError")
+            raise
+        except Exception as error:
+            log.exception("Error sending data")
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     # --- every message body enters here ------------------------------------------------------
 
