@@ -120,6 +120,8 @@ def register(server: DeepSeekServer) -> None:
         """A keystroke: feeds the debounce, may drop a speculation (the store has the text)."""
         doc = ls.open_document(params.text_document.uri)
         ls.engine.document_changed(params.text_document.uri, doc)
+        if doc is not None:
+            ls.warmup.touch(doc)
         if ls.workspace_context is not None and doc is not None:
             ls.workspace_context.changed(doc)
 
@@ -127,6 +129,7 @@ def register(server: DeepSeekServer) -> None:
     def did_close(ls: DeepSeekServer, params: types.DidCloseTextDocumentParams) -> None:
         """Forget per-document state."""
         ls.engine.document_closed(params.text_document.uri)
+        ls.warmup.forget(params.text_document.uri)
         if ls.workspace_context is not None:
             ls.workspace_context.closed(params.text_document.uri)
 

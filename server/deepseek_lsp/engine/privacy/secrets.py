@@ -104,6 +104,17 @@ def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
     return Redaction("".join(out), count, tuple(dict.fromkeys(kinds)), tuple(out))
 
 
+def remember_piece(piece: str) -> None:
+    """Redact a piece `redact_pieces` will be given later, so that it only looks it up then.
+
+    For text prepared ahead of a request (a document's blocks, see `completion/warmup.py`).
+    """
+    if piece not in _pieces and piece.endswith("\n") and "PRIVATE KEY" not in piece:
+        if len(_pieces) >= _CACHE_PIECES:
+            _pieces.clear()
+        _pieces[piece] = redact(piece)
+
+
 def clear_cache() -> None:
     """Forget cached lines and pieces (the benchmark measures the uncached cost)."""
     global _cached_chars
