@@ -83,6 +83,15 @@ def _escaped(text: str) -> bytes:
     return _utf8(_STRING(text)[1:-1])
 
 
+def remember_prompt_piece(piece: str) -> None:
+    """Encode a prompt piece ahead of the request that will send it (see `FimRequest.pieces`).
+
+    For text prepared while nobody waits (a document's blocks, `completion/warmup.py`), so that
+    a request at a cursor not served before finds its blocks' wire form cached too.
+    """
+    _escaped_piece(piece)
+
+
 @functools.lru_cache(maxsize=PIECES_CACHED)
 def _escaped_piece(piece: str) -> bytes:
     """`_escaped` of a piece that recurs; a str caches its hash, so a hit costs one lookup."""

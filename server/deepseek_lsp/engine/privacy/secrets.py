@@ -104,15 +104,20 @@ def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
     return Redaction("".join(out), count, tuple(dict.fromkeys(kinds)), tuple(out))
 
 
-def remember_piece(piece: str) -> None:
+def remember_piece(piece: str) -> str | None:
     """Redact a piece `redact_pieces` will be given later, so that it only looks it up then.
 
     For text prepared ahead of a request (a document's blocks, see `completion/warmup.py`).
+    Returns the piece as `redact_pieces` will give it back, or None if it will not be cached.
     """
-    if piece not in _pieces and piece.endswith("\n") and "PRIVATE KEY" not in piece:
+    if not piece.endswith("\n") or "PRIVATE KEY" in piece:
+        return None
+    done = _pieces.get(piece)
+    if done is None:
         if len(_pieces) >= _CACHE_PIECES:
             _pieces.clear()
-        _pieces[piece] = redact(piece)
+        done = _pieces[piece] = redact(piece)
+    return done.text
 
 
 def clear_cache() -> None:
