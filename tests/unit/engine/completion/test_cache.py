@@ -63,7 +63,8 @@ def test_the_shared_key_is_the_same_in_every_process() -> None:
         "from deepseek_lsp.engine.completion.request import prepare;"
         "from deepseek_lsp.engine.document import Document;"
         "from deepseek_lsp.settings import Settings;"
-        "p = prepare(Settings(), Document('file:///a.py', 'def f(x):\\n    return x\\n', 1, 'python'), (1, 4));"
+        "d = Document('file:///a.py', 'def f(x):\\n    return x\\n', 1, 'python');"
+        "p = prepare(Settings(), d, (1, 4));"
         "print(p.shared_key, p.key)"
     )
     other = subprocess.run(
