@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 from pygls.protocol import default_converter
 
-from deepseek_lsp.lsp.wire import inline_completion_message
+from deepseek_lsp.lsp.wire import InlineAnswer, inline_completion_message
 
 CONVERTER = default_converter()
 P = types.Position
@@ -63,3 +63,17 @@ def test_what_it_does_not_write_goes_the_general_way():
         )
         assert inline_completion_message(1, odd) is None
     assert inline_completion_message(1.5, plain) is None  # an id json would write as a float
+
+
+@pytest.mark.parametrize("msg_id", [3, "x\u00e9"])
+def test_an_inline_answer_is_sent_as_its_lsprotocol_form_would_be(msg_id):
+    answer = InlineAnswer(
+        'if x:\n    return "é😀"', (4, 2), (4, 3), ("speculative", "file:///a b.py")
+    )
+    lsp = answer.to_lsp()
+    assert answer.message(msg_id) == general(msg_id, lsp)
+    assert answer.message(msg_id) == inline_completion_message(msg_id, lsp)
+    (item,) = lsp.items
+    assert item.range == types.Range(P(4, 2), P(4, 3))
+    assert item.command.arguments == ["speculative", "file:///a b.py"]
+    assert answer.message(2.0) is None
