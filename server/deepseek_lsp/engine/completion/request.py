@@ -55,11 +55,12 @@ def prepare(
         snippets=snippets,
         context_tokens=s.context.max_tokens,
     )
-    prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
+    prompt, suffix, pieces, redactions = ctx.prompt, ctx.suffix, ctx.pieces, 0
     if s.privacy.redact_secrets:
-        red_prompt = privacy.redact_pieces(ctx.pieces or (prompt,), prompt)
+        red_prompt = privacy.redact_pieces(pieces or (prompt,), prompt)
         red_suffix = privacy.redact(suffix)
         prompt, suffix = red_prompt.text, red_suffix.text
+        pieces = red_prompt.pieces if pieces else ()
         redactions = red_prompt.count + red_suffix.count
     request = FimRequest(
         model=s.completion.model,
@@ -68,6 +69,7 @@ def prepare(
         max_tokens=s.completion.max_tokens,
         temperature=s.completion.temperature,
         stop=post.stop_sequences(ctx),
+        pieces=pieces,  # the body is assembled from them (they recur: their JSON is cached)
     )
     params = (request.max_tokens, request.temperature, tuple(request.stop))
     key = local_key(request.model, params, prompt, suffix)

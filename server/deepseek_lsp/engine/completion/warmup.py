@@ -15,6 +15,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from deepseek_lsp.api import remember_prompt_piece
 from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion.prompt import block_leads
 from deepseek_lsp.engine.document import BLOCK_LINES, Document
@@ -71,8 +72,9 @@ class Warmup:
         while block < whole:
             text = doc.block_text(block)
             block_leads(text)
-            if redact:
-                privacy.remember_piece(text)
+            sent = privacy.remember_piece(text) if redact else text
+            if sent is not None:
+                remember_prompt_piece(sent)  # its JSON form, for the request body
             block += 1
             if self._clock() >= deadline:
                 break

@@ -143,3 +143,22 @@ def test_without_an_event_loop_touch_does_nothing():
     doc = make_doc()
     w.touch(doc)
     assert not w.busy(doc.uri)
+
+
+async def test_every_whole_block_is_encoded_for_the_request_body_ahead():
+    from deepseek_lsp.api import body
+    from deepseek_lsp.engine.completion.request import prepare
+    from deepseek_lsp.settings import Settings
+
+    body._escaped_piece.cache_clear()
+    doc = make_doc()
+    w = Warmup(lambda: True, lambda uri: True)
+    w.touch(doc)
+    await settled(w, doc.uri)
+    assert body._escaped_piece.cache_info().currsize == doc.line_count // BLOCK_LINES
+    req = prepare(Settings(), doc, (3 * BLOCK_LINES, 0)).request  # window: 3 whole blocks
+    assert KEY not in req.prompt  # block 1 was encoded in its redacted form
+    before = body._escaped_piece.cache_info()
+    assert body.fim_body(req, req.model) == body.json_body(req.body(req.model))
+    after = body._escaped_piece.cache_info()
+    assert after.hits - before.hits == 3
