@@ -5,6 +5,7 @@ This package knows nothing of editors; the engine calls `DeepSeekClient` and cat
 
 from __future__ import annotations
 
+from deepseek_lsp.api.body import remember_prompt_piece
 from deepseek_lsp.api.client import DeepSeekClient
 from deepseek_lsp.api.errors import (
     ApiConnectionError,
@@ -53,4 +54,5 @@ __all__ = [
     "Stream",
     "StreamError",
     "Usage",
+    "remember_prompt_piece",
 ]

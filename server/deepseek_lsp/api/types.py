@@ -39,7 +39,13 @@ class ApiConfig:
 
 @dataclass(frozen=True)
 class FimRequest:
-    """Fill in the middle: `prompt` ends at the cursor, `suffix` starts after it."""
+    """Fill in the middle: `prompt` ends at the cursor, `suffix` starts after it.
+
+    `pieces`, when given, is `prompt` in the parts that recur from request to request (blocks
+    of the document, snippets); the body is then assembled from each part's cached JSON form
+    (`api.body`). They must join to `prompt`, checked here once rather than on every attempt:
+    a mismatch would otherwise put other text on the wire than the one shown and cached.
+    """
 
     model: str
     prompt: str
@@ -47,6 +53,11 @@ class FimRequest:
     max_tokens: int = 128
     temperature: float = 0.0
     stop: tuple[str, ...] = ()
+    pieces: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.pieces and "".join(self.pieces) != self.prompt:
+            raise ValueError("FimRequest.pieces must join to its prompt")
 
     def body(self, model: str) -> dict[str, Any]:
         """The JSON body for `/beta/completions`, streaming, asking for usage."""

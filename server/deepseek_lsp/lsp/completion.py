@@ -15,13 +15,13 @@ from lsprotocol import types
 from deepseek_lsp.api import ApiError
 from deepseek_lsp.engine.completion import Suggestion, Trigger
 from deepseek_lsp.engine.document import Document
-from deepseek_lsp.lsp import guard, protocol
+from deepseek_lsp.lsp import guard, protocol, wire
 from deepseek_lsp.lsp.server import DeepSeekServer
 from deepseek_lsp.lsp.vim_completion import vim_completion_item
 
 log = logging.getLogger(__name__)
 
-ACCEPT_COMMAND = "deepseek.acceptCompletion"
+ACCEPT_COMMAND = wire.ACCEPT_COMMAND
 # Not " " or "\n": clients that auto-trigger on these would ask on nearly every keystroke.
 TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "="]
 
@@ -63,24 +63,18 @@ def register(server: DeepSeekServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
         ls: DeepSeekServer, params: types.InlineCompletionParams
-    ) -> types.InlineCompletionList:
-        """One DeepSeek suggestion at the cursor, as ghost text."""
+    ) -> types.InlineCompletionList | wire.InlineAnswer:
+        """One DeepSeek suggestion at the cursor, as ghost text (lsprotocol types when sent)."""
         doc = ls.document(params.text_document.uri)
-        pos, client_pos = cursor(doc, params.position)
+        line, char = doc.to_code_points((params.position.line, params.position.character))
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
-        suggestion = await suggest(ls, doc, pos, "invoked" if invoked else "automatic", "inline")
+        trigger: Trigger = "invoked" if invoked else "automatic"
+        suggestion = await suggest(ls, doc, (line, char), trigger, "inline")
         if suggestion is None:
             return types.InlineCompletionList(items=[])
-        item = types.InlineCompletionItem(
-            insert_text=suggestion.text,
-            range=types.Range(client_pos, replaced_end(doc, pos, suggestion.replace)),
-            command=types.Command(
-                title="DeepSeek: accepted",
-                command=ACCEPT_COMMAND,
-                arguments=[suggestion.source, doc.uri],
-            ),
-        )
-        return types.InlineCompletionList(items=[item])
+        start = (line, doc.to_client_character(line, char))
+        end = replaced_end(doc, (line, char), suggestion.replace)
+        return wire.InlineAnswer(suggestion.text, start, end, (suggestion.source, doc.uri))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -120,6 +114,8 @@ def register(server: DeepSeekServer) -> None:
         """A keystroke: feeds the debounce, may drop a speculation (the store has the text)."""
         doc = ls.open_document(params.text_document.uri)
         ls.engine.document_changed(params.text_document.uri, doc)
+        if doc is not None:
+            ls.warmup.touch(doc)
         if ls.workspace_context is not None and doc is not None:
             ls.workspace_context.changed(doc)
 
@@ -127,6 +123,7 @@ def register(server: DeepSeekServer) -> None:
     def did_close(ls: DeepSeekServer, params: types.DidCloseTextDocumentParams) -> None:
         """Forget per-document state."""
         ls.engine.document_closed(params.text_document.uri)
+        ls.warmup.forget(params.text_document.uri)
         if ls.workspace_context is not None:
             ls.workspace_context.closed(params.text_document.uri)
 
@@ -188,7 +185,7 @@ def _item_uri(item: Any) -> str | None:
     )
 
 
-def replaced_end(doc: Document, pos: tuple[int, int], replace: int) -> types.Position:
+def replaced_end(doc: Document, pos: tuple[int, int], replace: int) -> tuple[int, int]:
     """Where an item's range ends, in the client's encoding.
 
     After the `replace` code points right of the cursor that the suggestion writes itself
@@ -196,7 +193,7 @@ def replaced_end(doc: Document, pos: tuple[int, int], replace: int) -> types.Pos
     """
     line, column = pos
     end = min(column + max(replace, 0), len(doc.line(line)))
-    return types.Position(line, doc.to_client_character(line, end))
+    return line, doc.to_client_character(line, end)
 
 
 def escape_snippet(text: str) -> str:
@@ -260,9 +257,10 @@ def completion_item(
         if snippets
         else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(
-            range=types.Range(start, replaced_end(doc, pos, replace)), new_text=new_text
+            range=types.Range(start, types.Position(*replaced_end(doc, pos, replace))),
+            new_text=new_text,
         ),
         command=types.Command(
-            title="DeepSeek: accepted", command=ACCEPT_COMMAND, arguments=["completion", doc.uri]
+            title=wire.ACCEPT_TITLE, command=ACCEPT_COMMAND, arguments=["completion", doc.uri]
         ),
     )

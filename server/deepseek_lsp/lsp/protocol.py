@@ -10,6 +10,7 @@ subclass fixes them at the protocol boundary; `receive` is where every message b
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from typing import Any
@@ -18,7 +19,8 @@ import attrs
 from cattrs.errors import ClassValidationError
 from cattrs.v import transform_error
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.protocol import lsp_method
 
 from deepseek_lsp.engine.document import DocumentStore, UnknownDocument
@@ -99,11 +101,18 @@ class DeepSeekProtocol(TrackedProtocol):
 
         An inline-completion list is written by hand (`wire`), not through cattrs.
         """
-        if type(result) is types.InlineCompletionList and error is None:
-            written = wire.inline_completion_list(result)
-            if written is not None:
+        if type(result) is wire.InlineAnswer:
+            written = result.message(msg_id) if error is None else None
+            if written is not None and type(self.writer) is StdoutWriter and self._include_headers:
                 self._result_types.pop(msg_id, None)
-                self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": written})
+                self._write_message(written)
+                return
+            result = result.to_lsp()
+        if type(result) is types.InlineCompletionList and error is None:
+            written = wire.inline_completion_message(msg_id, result)
+            if written is not None and type(self.writer) is StdoutWriter and self._include_headers:
+                self._result_types.pop(msg_id, None)
+                self._write_message(written)
                 return
         if isinstance(result, types.InitializeResult) and error is None:
             full = json.loads(json.dumps(result, default=self._serialize_message))
@@ -121,6 +130,23 @@ class DeepSeekProtocol(TrackedProtocol):
             log.error("initialize failed after it was answered early: %s", error)
             return
         super()._send_response(msg_id, result, error)
+
+    def _write_message(self, body: str) -> None:
+        """`_send_data` for a message already written as JSON text (ASCII, as json.dumps).
+
+        Only for the server's own stdout writer, whose `write` is synchronous.
+        """
+        kind = f"{self.CONTENT_TYPE}; charset={self.CHARSET}"
+        try:
+            self.writer.write(  # type: ignore[union-attr]
+                f"Content-Length: {len(body)}\r\nContent-Type: {kind}\r\n\r\n{body}".encode()
+            )
+        except BrokenPipeError:
+            log.exception("Error sending data. BrokenPipeError")
+            raise
+        except Exception as error:
+            log.exception("Error sending data")
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     # --- every message body enters here ------------------------------------------------------
 
@@ -202,10 +228,31 @@ class DeepSeekProtocol(TrackedProtocol):
             return _Dropped()
 
     def handle_message(self, message: Any) -> None:
-        """Skip messages that were answered already because they could not be read."""
+        """Dispatch as pygls does, with the message's kind read from its attributes.
+
+        pygls asks `isinstance` of its runtime-checkable Protocols, which walks the Protocol's
+        attributes on every call: ~50 µs per request and twice per keystroke's `didChange`.
+        A message that was answered already because it could not be read is skipped.
+        """
         if isinstance(message, _Dropped):
             return
-        super().handle_message(message)
+        if message.jsonrpc != "2.0":
+            log.warning("Unknown message %r", message)
+            return
+        method = getattr(message, "method", None)
+        if self._shutdown and method != types.EXIT:
+            log.warning("Server shutting down. No more requests!")
+            return
+        ctx = contextvars.copy_context()  # each handler in its own context, as in pygls
+        if method is not None and hasattr(message, "params"):
+            if hasattr(message, "id"):
+                ctx.run(self._handle_request, message.id, method, message.params)
+            else:
+                ctx.run(self._handle_notification, method, message.params)
+        elif hasattr(message, "result"):
+            ctx.run(self._handle_response, message.id, message.result)
+        else:
+            ctx.run(self._handle_response, message.id, None, message.error)
 
     # --- documents ---------------------------------------------------------------------------
 

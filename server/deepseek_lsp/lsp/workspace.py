@@ -62,8 +62,10 @@ def register(server: DeepSeekServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DeepSeekServer, params: types.DidOpenTextDocumentParams) -> None:
-        """Outline the editor's text of the new document."""
+        """Outline the editor's text of the new document; prepare its prompt blocks."""
         doc = ls.open_document(params.text_document.uri)
+        if doc is not None:
+            ls.warmup.touch(doc)
         if ls.workspace_context is not None and doc is not None:
             ls.workspace_context.opened(doc)
 

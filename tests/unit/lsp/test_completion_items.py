@@ -12,9 +12,9 @@ def test_the_range_ends_after_the_replaced_characters_in_client_units() -> None:
     doc = Document("file:///w/a.js", 'const s = "😀║"\n'.replace("║", ""), 1, "javascript")
     pos = (0, 12)  # after the emoji, before the auto-closed quote (code points)
     assert doc.to_client_character(0, 12) == 13  # UTF-16: the emoji takes two units
-    assert replaced_end(doc, pos, 1) == types.Position(0, 14)
-    assert replaced_end(doc, pos, 0) == types.Position(0, 13)
-    assert replaced_end(doc, pos, 99) == types.Position(0, 14)  # never past the line's end
+    assert replaced_end(doc, pos, 1) == (0, 14)
+    assert replaced_end(doc, pos, 0) == (0, 13)
+    assert replaced_end(doc, pos, 99) == (0, 14)  # never past the line's end
 
 
 def test_a_completion_item_edit_covers_the_replaced_characters() -> None:

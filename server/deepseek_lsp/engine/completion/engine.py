@@ -171,7 +171,7 @@ class CompletionEngine(SpeculationMixin):
         rest = self._typed_ahead.lookup(doc.uri, raw_prefix, raw_suffix)
         if rest:
             return None if speculative else self._typed(served, rest)
-        shared = await self.redis.get(prepared.key) if self.redis is not None else None
+        shared = await self.redis.get(prepared.shared_key) if self.redis is not None else None
         if shared is not None:  # the second level: promoted into the first
             if speculative:
                 return None
@@ -311,7 +311,7 @@ class CompletionEngine(SpeculationMixin):
         draft = post.postprocess("".join(parts), prepared.ctx, finish)
         self._cache.put(prepared.key, draft)
         if self.redis is not None:
-            self.redis.put(prepared.key, draft)  # in the background: never delays this answer
+            self.redis.put(prepared.shared_key, draft)  # in the background: never delays it
         return draft
 
     def _remember(self, uri: str, prefix: str, suffix: str, draft: post.Draft) -> None:

@@ -192,12 +192,12 @@ def window_indent_unit(pieces: Sequence[str]) -> str:
     for piece in reversed(pieces[:-1]):
         if len(leads) >= INDENT_SAMPLE_LINES:
             break
-        leads[:0] = _leads_of(piece)
+        leads[:0] = block_leads(piece)
     return _indent_unit_of(tuple(leads[-INDENT_SAMPLE_LINES:]))
 
 
 @functools.lru_cache(maxsize=2048)
-def _leads_of(block: str) -> tuple[str, ...]:
+def block_leads(block: str) -> tuple[str, ...]:
     """The leading whitespace of each line with text in `block` (cached: blocks recur)."""
     return tuple(_LEAD.findall(block))
 

@@ -7,12 +7,13 @@ Pure given the settings, so the engine can build it once per document edit and c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from deepseek_lsp.api import FimRequest
 from deepseek_lsp.engine import privacy
 from deepseek_lsp.engine.completion import postprocess as post
 from deepseek_lsp.engine.completion import prompt as fim_prompt
-from deepseek_lsp.engine.completion.cache import cache_key
+from deepseek_lsp.engine.completion.cache import cache_key, local_key
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.settings import Settings
 
@@ -25,9 +26,16 @@ class Prepared:
 
     ctx: fim_prompt.FimContext
     request: FimRequest
-    key: str
+    key: str  # this process's caches and in-flight work (`local_key`)
     redactions: int
     snippets: tuple[fim_prompt.Snippet, ...] = ()  # cross-file context offered to the prompt
+
+    @cached_property
+    def shared_key(self) -> str:
+        """The key the team cache (Redis) shares between processes: computed only for it."""
+        r = self.request
+        params = {"max_tokens": r.max_tokens, "t": r.temperature, "stop": r.stop}
+        return cache_key(r.model, params, r.prompt, r.suffix)
 
 
 def prepare(
@@ -47,11 +55,12 @@ def prepare(
         snippets=snippets,
         context_tokens=s.context.max_tokens,
     )
-    prompt, suffix, redactions = ctx.prompt, ctx.suffix, 0
+    prompt, suffix, pieces, redactions = ctx.prompt, ctx.suffix, ctx.pieces, 0
     if s.privacy.redact_secrets:
-        red_prompt = privacy.redact_pieces(ctx.pieces or (prompt,), prompt)
+        red_prompt = privacy.redact_pieces(pieces or (prompt,), prompt)
         red_suffix = privacy.redact(suffix)
         prompt, suffix = red_prompt.text, red_suffix.text
+        pieces = red_prompt.pieces if pieces else ()
         redactions = red_prompt.count + red_suffix.count
     request = FimRequest(
         model=s.completion.model,
@@ -60,13 +69,10 @@ def prepare(
         max_tokens=s.completion.max_tokens,
         temperature=s.completion.temperature,
         stop=post.stop_sequences(ctx),
+        pieces=pieces,  # the body is assembled from them (they recur: their JSON is cached)
     )
-    key = cache_key(
-        request.model,
-        {"max_tokens": request.max_tokens, "t": request.temperature, "stop": request.stop},
-        prompt,
-        suffix,
-    )
+    params = (request.max_tokens, request.temperature, tuple(request.stop))
+    key = local_key(request.model, params, prompt, suffix)
     return Prepared(ctx, request, key, redactions, snippets)
 
 

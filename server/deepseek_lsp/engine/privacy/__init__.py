@@ -5,6 +5,12 @@ replaces credentials in a prompt before it is sent.
 """
 
 from deepseek_lsp.engine.privacy.exclude import is_excluded
-from deepseek_lsp.engine.privacy.secrets import Redaction, placeholder, redact, redact_pieces
+from deepseek_lsp.engine.privacy.secrets import (
+    Redaction,
+    placeholder,
+    redact,
+    redact_pieces,
+    remember_piece,
+)
 
-__all__ = ["Redaction", "is_excluded", "placeholder", "redact", "redact_pieces"]
+__all__ = ["Redaction", "is_excluded", "placeholder", "redact", "redact_pieces", "remember_piece"]

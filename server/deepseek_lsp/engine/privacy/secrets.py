@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from deepseek_lsp.engine.privacy.assignments import Span, assignment_spans
 from deepseek_lsp.engine.privacy.shapes import RULES
@@ -33,11 +33,15 @@ _pieces: dict[str, Redaction] = {}
 
 @dataclass(frozen=True)
 class Redaction:
-    """Text with credentials replaced, how many, and their kinds (first seen first)."""
+    """Text with credentials replaced, how many, and their kinds (first seen first).
+
+    From `redact_pieces`, also the redacted text in the pieces it was given (they join to `text`).
+    """
 
     text: str
     count: int
     kinds: tuple[str, ...]
+    pieces: tuple[str, ...] = field(default=(), compare=False)  # a view of `text`
 
 
 def placeholder(kind: str) -> str:
@@ -71,7 +75,8 @@ def redact(text: str) -> Redaction:
 def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
     """`redact("".join(pieces))`, for pieces that each end at a line break (or end the text).
 
-    Pass the joined `text` when the caller has it already.
+    Pass the joined `text` when the caller has it already. The result's `pieces` are the
+    redacted pieces (the request body is assembled from them, see `api.body`).
     The prompt is built from blocks of lines that repeat from one request to the next, so each
     block's result is cached whole: a request at a new cursor looks up a dozen blocks instead of
     hundreds of lines. The unfinished line at the end changes with every keystroke and is not
@@ -80,7 +85,8 @@ def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
     if text is None:
         text = "".join(pieces)
     if "PRIVATE KEY" in text:
-        return redact(text)
+        whole = redact(text)
+        return Redaction(whole.text, whole.count, whole.kinds, (whole.text,))
     count, kinds, out = 0, [], []
     for piece in pieces:
         done = _pieces.get(piece)
@@ -94,8 +100,24 @@ def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
         count += done.count
         kinds += done.kinds
     if not count:
-        return Redaction(text, 0, ())
-    return Redaction("".join(out), count, tuple(dict.fromkeys(kinds)))
+        return Redaction(text, 0, (), tuple(out))
+    return Redaction("".join(out), count, tuple(dict.fromkeys(kinds)), tuple(out))
+
+
+def remember_piece(piece: str) -> str | None:
+    """Redact a piece `redact_pieces` will be given later, so that it only looks it up then.
+
+    For text prepared ahead of a request (a document's blocks, see `completion/warmup.py`).
+    Returns the piece as `redact_pieces` will give it back, or None if it will not be cached.
+    """
+    if not piece.endswith("\n") or "PRIVATE KEY" in piece:
+        return None
+    done = _pieces.get(piece)
+    if done is None:
+        if len(_pieces) >= _CACHE_PIECES:
+            _pieces.clear()
+        done = _pieces[piece] = redact(piece)
+    return done.text
 
 
 def clear_cache() -> None:

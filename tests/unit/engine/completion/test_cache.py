@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key
+import subprocess
+import sys
+
+from deepseek_lsp.engine.completion.cache import SuggestionCache, cache_key, local_key
+from deepseek_lsp.engine.completion.request import prepare
+from deepseek_lsp.engine.document import Document
+from deepseek_lsp.settings import Settings
 
 
 class Clock:
@@ -33,6 +39,45 @@ def test_key_changes_with_every_input() -> None:
 def test_key_accepts_tuples_and_lone_surrogates() -> None:
     key = cache_key("m", {"stop": ("\n\n", "```")}, "bad \ud800 char", "")
     assert key == cache_key("m", {"stop": ["\n\n", "```"]}, "bad \ud800 char", "")
+
+
+def test_local_key_changes_with_every_input() -> None:
+    base = local_key("m", (128, 0.0, ("\n\n",)), "prompt", "suffix")
+    assert base == local_key("m", (128, 0.0, ("\n\n",)), "pro" + "mpt", "suffix")
+    assert base != local_key("m2", (128, 0.0, ("\n\n",)), "prompt", "suffix")
+    assert base != local_key("m", (64, 0.0, ("\n\n",)), "prompt", "suffix")
+    assert base != local_key("m", (128, 0.2, ("\n\n",)), "prompt", "suffix")
+    assert base != local_key("m", (128, 0.0, ()), "prompt", "suffix")
+    assert base != local_key("m", (128, 0.0, ("\n\n",)), "prompt!", "suffix")
+    assert base != local_key("m", (128, 0.0, ("\n\n",)), "prompt", "suffix!")
+    assert local_key("m", (), "ab", "c") != local_key("m", (), "a", "bc")
+    assert local_key("m", (), "a\ud800", "") != local_key("m", (), "a\ud801", "")
+
+
+def test_the_shared_key_is_the_same_in_every_process() -> None:
+    """Redis is shared by processes with different string-hash seeds: its key must not vary."""
+    prepared = prepare(
+        Settings(), Document("file:///a.py", "def f(x):\n    return x\n", 1, "python"), (1, 4)
+    )
+    script = (
+        "from deepseek_lsp.engine.completion.request import prepare;"
+        "from deepseek_lsp.engine.document import Document;"
+        "from deepseek_lsp.settings import Settings;"
+        "d = Document('file:///a.py', 'def f(x):\\n    return x\\n', 1, 'python');"
+        "p = prepare(Settings(), d, (1, 4));"
+        "print(p.shared_key, p.key)"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "12345"},
+    ).stdout.split()
+    r = prepared.request
+    params = {"max_tokens": r.max_tokens, "t": r.temperature, "stop": r.stop}
+    assert prepared.shared_key == cache_key(r.model, params, r.prompt, r.suffix) == other[0]
+    assert prepared.key != prepared.shared_key  # the local key is not what goes to Redis
 
 
 def test_get_put_and_miss() -> None:
