@@ -9,7 +9,6 @@ never by score, so the prompt's prefix does not move while the set of snippets s
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,6 @@ class Context:
 
 
 _NOTHING = Context()
-_path_of = functools.lru_cache(maxsize=256)(uri_to_path)  # urlparse costs, every request
 
 
 class ContextAssembler:
@@ -100,7 +98,7 @@ class ContextAssembler:
         Never parsed here: a 10,000-line file takes ~100 ms, too long for a keystroke; a
         document outside the workspace folders has no definitions source.
         """
-        return self.builder.index.outline_of(_path_of(doc.uri))
+        return self.builder.index.outline_of(uri_to_path(doc.uri))
 
     def _definitions(
         self,
@@ -113,7 +111,7 @@ class ContextAssembler:
     ) -> tuple[Snippet, ...]:
         if outline is None or budget <= 0:
             return ()
-        path = _path_of(doc.uri)
+        path = uri_to_path(doc.uri)
         return self.packer.pack(self.builder.gate, path, outline, above, current, budget, relpath)
 
     def _similar(
@@ -124,7 +122,7 @@ class ContextAssembler:
         query = similar.tokens("\n".join(raw.rstrip("\r\n") for raw in above[-similar.WINDOW :]))
         docs = []
         for other in others:
-            path = _path_of(other.uri)
+            path = uri_to_path(other.uri)
             if self.builder.gate.excluded(path) or (
                 self.builder.gate.roots and not self.builder.gate.allows(path)
             ):
