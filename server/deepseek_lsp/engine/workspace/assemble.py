@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from deepseek_lsp.engine.completion.prompt import CHARS_PER_TOKEN, Snippet
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.engine.uris import uri_to_path
-from deepseek_lsp.engine.workspace import definitions, similar
+from deepseek_lsp.engine.workspace import definitions, names, similar
 from deepseek_lsp.engine.workspace.builder import IndexBuilder
 from deepseek_lsp.engine.workspace.outline import Outline
+from deepseek_lsp.engine.workspace.packing import TITLE_COST, Packer
 from deepseek_lsp.engine.workspace.scope import Resolver
 
 SIMILAR_SHARE = 0.3  # at most this part of the context budget goes to similar snippets
 RECENT_DOCUMENTS = 10
-TITLE_COST = 40  # characters a file's title line costs in the prompt
-MIN_USEFUL = 60  # characters: a shorter room left fits no definition with its title
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class ContextAssembler:
     def __init__(self, builder: IndexBuilder) -> None:
         self.builder = builder
         self.resolver = Resolver(builder.index)
+        self.packer = Packer(self.resolver)
         self._windows: dict[str, similar.Windows] = {}
         self._answers: dict[str, tuple[tuple[object, ...], Context]] = {}
 
@@ -60,13 +60,11 @@ class ContextAssembler:
         if outline is None and not others:
             return _NOTHING  # outside the workspace folders, nothing else open: no source
         line = min(pos[0], max(doc.line_count - 1, 0))
-        above = [
-            raw.rstrip("\r\n")
-            for raw in doc.raw_lines(max(0, line - definitions.LINES_ABOVE), line)
-        ]
-        current = doc.line(line)[: pos[1]]
-        refs = tuple(definitions.references([], current))
-        key = (line, hash(tuple(above)), refs, self.builder.index.generation, max_tokens,
+        # the document's own line objects, endings kept: their hashes are cached from request
+        # to request (stripped copies would be new strings to hash); no pattern sees the ending
+        above = doc.raw_lines(max(0, line - definitions.LINES_ABOVE), line)
+        refs = names.current_references(doc.line(line)[: pos[1]])
+        key = (line, tuple(above), refs, self.builder.index.generation, max_tokens,
                tuple((d.uri, d.version) for d in others), id(outline))  # fmt: skip
         cached = self._answers.get(doc.uri)
         if cached is not None and cached[0] == key:
@@ -74,8 +72,8 @@ class ContextAssembler:
         budget = max(max_tokens, 0) * CHARS_PER_TOKEN
         similar_snippets = self._similar(above, others, int(budget * SIMILAR_SHARE), relpath)
         used = sum(len(s.text) + 4 * s.text.count("\n") + TITLE_COST for s in similar_snippets)
-        found = self._definitions(doc, outline, above, current, budget - used, relpath)
-        answer = Context(tuple(found + similar_snippets))
+        found = self._definitions(doc, outline, above, refs, budget - used, relpath)
+        answer = Context(found + tuple(similar_snippets))
         if len(self._answers) > 64:
             self._answers.clear()
         self._answers[doc.uri] = (key, answer)
@@ -92,7 +90,7 @@ class ContextAssembler:
         """Definitions from other files that the lines first..last (a selection) use."""
         lines = [doc.line(i) for i in range(max(first, 0), min(last + 1, doc.line_count))]
         budget = max(max_tokens, 0) * CHARS_PER_TOKEN
-        return self._definitions(doc, self._outline(doc), lines, "", budget, relpath)
+        return list(self._definitions(doc, self._outline(doc), lines, (), budget, relpath))
 
     def _outline(self, doc: Document) -> Outline | None:
         """The index's outline of the document (the editor's text, or the disk's).
@@ -107,39 +105,21 @@ class ContextAssembler:
         doc: Document,
         outline: Outline | None,
         above: list[str],
-        current: str,
+        current: tuple[str, ...],
         budget: int,
         relpath: Callable[[str], str],
-    ) -> list[Snippet]:
+    ) -> tuple[Snippet, ...]:
         if outline is None or budget <= 0:
-            return []
+            return ()
         path = uri_to_path(doc.uri)
-        gate = self.builder.gate
-        picked: dict[str, list[tuple[int, str]]] = {}
-        size = 0
-        for candidate in definitions.needed(self.resolver, path, outline, above, current):
-            if gate.excluded(candidate.path):
-                continue
-            text = candidate.text
-            cost = len(text) + 4 * (text.count("\n") + 1)  # and a comment marker per line
-            cost += 0 if candidate.path in picked else TITLE_COST
-            if size + cost > budget:
-                if budget - size < MIN_USEFUL:
-                    break  # full: nothing worth sending fits any more
-                continue
-            size += cost
-            picked.setdefault(candidate.path, []).append((candidate.definition.line, text))
-        return [
-            Snippet(relpath(p), "\n".join(t for _, t in sorted(picked[p])), "definitions")
-            for p in sorted(picked)
-        ]
+        return self.packer.pack(self.builder.gate, path, outline, above, current, budget, relpath)
 
     def _similar(
         self, above: list[str], others: list[Document], budget: int, relpath: Callable[[str], str]
     ) -> list[Snippet]:
         if not others or budget <= 0:
             return []
-        query = similar.tokens("\n".join(above[-similar.WINDOW :]))
+        query = similar.tokens("\n".join(raw.rstrip("\r\n") for raw in above[-similar.WINDOW :]))
         docs = []
         for other in others:
             path = uri_to_path(other.uri)

@@ -10,32 +10,24 @@ Each candidate has a rank (lower first); the budget keeps the best, the prompt o
 
 from __future__ import annotations
 
-import functools
-import re
-from dataclasses import dataclass, replace
+import itertools
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from deepseek_lsp.engine.workspace import members as typed_members
+from deepseek_lsp.engine.workspace import names
 from deepseek_lsp.engine.workspace.outline import MAX_MEMBERS, Definition, Outline
 from deepseek_lsp.engine.workspace.scope import Found, Resolver, Scope
 
 ALL_MEMBERS = 2  # render every member: the code calls methods on a value of the type
 LINES_ABOVE = 40
-_REFERENCE = re.compile(r"[A-Za-z_$][\w$]*(?:\s*(?:\.|::|->)\s*[A-Za-z_$][\w$]*)*")
-_SPLIT = re.compile(r"\s*(?:\.|::|->)\s*")
-# `v = Foo(`, `v: &mut Foo`, `v := &pkg.Foo{` (v, t) or `Foo<T>* v` (u, w), for any name: one
-# pattern compiled once (compiling one per variable cost ~0.1 ms at a new cursor, cold).
-_TYPED = re.compile(
-    r"(?:(?<![\w$])(?P<v>[A-Za-z_]\w*)\s*"
-    r"(?::\s*(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|\*)?|=\s*(?:new\s+|await\s+)?|:=\s*&?|=\s*&)\s*"
-    r"(?:[\w.]+\.|[\w:]+::)?(?P<t>[A-Z][\w]*)"
-    r"|(?P<u>[A-Z]\w*)(?:<[^>]*>)?[*&\s]+(?P<w>[A-Za-z_]\w*)\b)"
-)
 IMPORTED_RANK = 10_000
 MENTIONED_RANK = 20_000  # a package's definition the file mentions somewhere
 MODULE_RANK = 100_000
 TYPED_REFERENCES = 12  # the nearest dotted names get their variable's type looked up
+MAX_REMEMBERED = 8192  # resolved names per scope: bounded memory on a huge file
 _SELF = frozenset({"self", "this", "cls", "super", "Self"})
-_TYPING = re.compile(r"[\w$]+$")  # the word at the cursor is still being typed
+_SERIALS = itertools.count(1)  # never reused: a scope rebuilt in one generation starts afresh
 
 
 @dataclass(frozen=True)
@@ -60,79 +52,158 @@ def candidate(
     return Candidate(found[0], found[1], rank, render(found[1], members, mentioned))
 
 
-def references(lines_above: list[str], current: str) -> list[str]:
-    """Dotted names near the cursor, nearest first, each once; not the word being typed."""
-    seen: dict[str, None] = {}
-    for line in [_TYPING.sub("", current), *reversed(lines_above[-LINES_ABOVE:])]:
-        seen.update(dict.fromkeys(_line_references(line)))
-    return list(seen)
+Hit = tuple[tuple[str, str, int], int, str]  # Candidate.key, members (render), rendered text
 
 
-@functools.lru_cache(maxsize=4096)
-def _line_references(line: str) -> tuple[str, ...]:
-    """One line's dotted names, last first: the lines above repeat from request to request."""
-    return tuple(_SPLIT.sub(".", m.group()) for m in reversed(list(_REFERENCE.finditer(line))))
+class Resolved(NamedTuple):
+    """One dotted name's definitions in other files, rendered once per scope (a generation)."""
+
+    serial: int  # unique in the process: a set of nearby definitions is named by serials
+    hits: tuple[Hit, ...]
+    head: str  # the variable whose type the lines above may give, "" when that cannot matter
 
 
-def needed(
+def nearby(
     resolver: Resolver,
+    scope: Scope,
     path: str,
     outline: Outline,
     lines_above: list[str],
-    current: str,
-) -> list[Candidate]:
-    """Definitions from other files that the cursor's surroundings use, best first."""
-    scope = resolver.scope(path, outline)
-    near: dict[tuple[str, str, int], Candidate] = {}
-    text_above = "\n".join(lines_above[-LINES_ABOVE:])
-    for rank, ref in enumerate(references(lines_above, current)):
-        if rank < TYPED_REFERENCES:
-            hits = _resolve_reference(resolver, scope, ref, text_above)
-        elif (hits := scope.refs.get(ref)) is None:  # the same for every cursor: remembered
-            hits = scope.refs[ref] = _resolve_reference(resolver, scope, ref, "")
-        for found, members in hits:
-            if found[0] == path:
+    current: tuple[str, ...],
+) -> tuple[tuple[int, ...], list[tuple[Hit, ...]]]:
+    """What the names near the cursor resolve to (nearest first), and a name for that answer.
+
+    `scope` is the file's, `current` the cursor line's names. Equal answer names mean equal
+    definitions. The nearest TYPED_REFERENCES names are resolved one by one (their variable's
+    type counts); past them only the names of each line that resolve to anything are read,
+    from the line's row remembered in the scope.
+    """
+    if scope.outline is not outline:  # the texts render what this outline mentions
+        scope.refs.clear()
+        scope.lines.clear()
+        scope.outline = outline
+    known, rows = scope.refs, scope.lines
+    window = lines_above[-LINES_ABOVE:]
+    above = list(map(rows.get, reversed(window)))  # no Python frame per line: it runs cold
+    if None in above:
+        lines = window[::-1]
+        above = [row or _row(resolver, scope, path, lines[i]) for i, row in enumerate(above)]
+    types: dict[str, str] | None = None
+    seen: set[str] = set()
+    serials: list[int] = []
+    found: list[tuple[Hit, ...]] = []
+    refs, taken = current, 0
+    while True:
+        for ref in refs:
+            if ref in seen:
                 continue
-            made = candidate(found, rank, members, outline.identifiers)
-            old = near.get(made.key)
-            if old is None or (members and old.text != made.text):
-                near[made.key] = made if old is None else replace(made, rank=old.rank)
-    chosen = sorted(near.values(), key=lambda c: c.rank)
-    return chosen + [c for c in background(resolver, path, outline) if c.key not in near]
+            resolved = known.get(ref) or _remember(resolver, scope, path, ref, "")
+            if resolved.head and len(seen) < TYPED_REFERENCES:
+                if types is None:  # each variable's type as the nearest line gives it
+                    types = dict(itertools.chain.from_iterable(r[2] for r in reversed(above)))
+                type_name = types.get(resolved.head)
+                if type_name:
+                    resolved = known.get((ref, type_name)) or _remember(
+                        resolver, scope, path, ref, type_name
+                    )
+            seen.add(ref)
+            if resolved.hits:
+                serials.append(resolved.serial)
+                found.append(resolved.hits)
+        if len(seen) >= TYPED_REFERENCES or taken == len(above):
+            break
+        refs, taken = above[taken][0], taken + 1
+    for row in above[taken:]:
+        for ref, resolved in row[1]:
+            if ref not in seen:
+                seen.add(ref)
+                serials.append(resolved.serial)
+                found.append(resolved.hits)
+    return tuple(serials), found
+
+
+def _row(resolver: Resolver, scope: Scope, path: str, line: str) -> Row:
+    """A line's names, those that resolve (untyped) to anything, its (variable, type) pairs."""
+    if len(scope.lines) > MAX_REMEMBERED:
+        scope.lines.clear()
+    refs = names.line_references(line)
+    resolving = []
+    for ref in refs:
+        resolved = scope.refs.get(ref) or _remember(resolver, scope, path, ref, "")
+        if resolved.hits:
+            resolving.append((ref, resolved))
+    row = (refs, tuple(resolving), names.line_types(line))
+    scope.lines[line] = row = row if any(row) else _EMPTY_ROW
+    return row
+
+
+def near_candidates(found: list[tuple[Hit, ...]]) -> dict[tuple[str, str, int], str]:
+    """Definitions by key, in the order first reached; a later typed view's members win."""
+    near: dict[tuple[str, str, int], str] = {}
+    for hits in found:
+        for key, members, text in hits:
+            old = near.get(key)
+            if old is None or (members and old != text):
+                near[key] = text
+    return near
+
+
+Row = tuple[tuple[str, ...], tuple[tuple[str, Resolved], ...], tuple[tuple[str, str], ...]]
+_EMPTY_ROW: Row = ((), (), ())
+
+
+def _remember(resolver: Resolver, scope: Scope, path: str, ref: str, type_name: str) -> Resolved:
+    """Resolve and render `ref` (its head of type `type_name`, if known) once per scope."""
+    if len(scope.refs) > MAX_REMEMBERED:
+        scope.refs.clear()
+    hits, head = _resolve_reference(resolver, scope, ref, type_name)
+    mentioned = scope.outline.identifiers if scope.outline is not None else frozenset()
+    rendered = tuple(
+        ((f[0], f[1].name, f[1].line), members, render(f[1], members, mentioned))
+        for f, members in hits
+        if f[0] != path
+    )
+    resolved = Resolved(next(_SERIALS), rendered, head)
+    scope.refs[(ref, type_name) if type_name else ref] = resolved
+    return resolved
 
 
 def _resolve_reference(
-    resolver: Resolver, scope: Scope, ref: str, text_above: str
-) -> list[tuple[Found, int]]:
-    """What one dotted name near the cursor refers to, and which members matter (render)."""
+    resolver: Resolver, scope: Scope, ref: str, type_name: str
+) -> tuple[list[tuple[Found, int]], str]:
+    """What one dotted name near the cursor refers to, and which members matter (render).
+
+    And the head whose type (from the lines above) would change the answer, or "".
+    """
     head, *tail = ref.split(".")
     found = _resolve_name(resolver, scope, head)
+    typed_head = ""
     if tail and head not in scope.modules and (found is None or found[1].kind == "variable"):
-        typed = _value_type(resolver, scope, head, text_above, found)
+        typed_head = "" if head in _SELF else head
+        typed = _value_type(resolver, scope, head, type_name, found)
         if typed is not None:
             named = typed_members.named(resolver, typed, tail[0])
-            return [(typed, ALL_MEMBERS), *((m, 0) for m in named)]
+            return [(typed, ALL_MEMBERS), *((m, 0) for m in named)], typed_head
     if found is not None:
         own = [(m, 0) for m in typed_members.named(resolver, found, tail[0])] if tail else []
-        return [(found, int(bool(tail) or found[1].kind == "class")), *own]
+        return [(found, int(bool(tail) or found[1].kind == "class")), *own], typed_head
     if head in scope.modules and tail:
         member = resolver.lookup(scope.modules[head], tail[0])
-        return [(member, int(len(tail) > 1))] if member is not None else []
-    return []
+        return ([(member, int(len(tail) > 1))] if member is not None else []), typed_head
+    return [], typed_head
 
 
 def _value_type(
-    resolver: Resolver, scope: Scope, head: str, text_above: str, found: Found | None
+    resolver: Resolver, scope: Scope, head: str, type_name: str, found: Found | None
 ) -> Found | None:
     """The type of the value `head` names, or None.
 
-    The lines above say it first (`v := New()`, `v: Foo`), else the package-level variable
-    `head` is (`var v *Viper`).
+    The lines above say it first (`v := New()`, `v: Foo`: `type_name`), else the
+    package-level variable `head` is (`var v *Viper`).
     """
     typed = None
-    if text_above and head not in _SELF:
-        type_name = _type_of(head, text_above)
-        typed = _resolve_name(resolver, scope, type_name) if type_name else None
+    if type_name and head not in _SELF:
+        typed = _resolve_name(resolver, scope, type_name)
     typed = typed_members.constructed(resolver, typed or found)  # `New()`: the type it returns
     return None if typed is None or typed[1].kind == "variable" else typed
 
@@ -194,23 +265,6 @@ def _resolve_name(resolver: Resolver, scope: Scope, name: str) -> Found | None:
         found = resolver.lookup(scope.open_files, name) if scope.open_files else None
     scope.memo[name] = found
     return found
-
-
-def _type_of(variable: str, text: str) -> str:
-    """The type the lines above give `variable` (`v = Foo(`, `v: Foo`, `Foo v`, `v := &Foo{`)."""
-    if not re.fullmatch(r"[A-Za-z_]\w*", variable):
-        return ""
-    for line in reversed(text.split("\n")):
-        if variable in line:  # only lines that mention it are worth the regex
-            found = ""
-            for match in _TYPED.finditer(line):
-                if match.group("v") == variable:
-                    found = match.group("t")
-                elif match.group("w") == variable:
-                    found = match.group("u")
-            if found:
-                return found
-    return ""
 
 
 def render(definition: Definition, members: int, mentioned: frozenset[str] = frozenset()) -> str:

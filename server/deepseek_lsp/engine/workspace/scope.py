@@ -28,7 +28,9 @@ class Scope:
     modules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alias -> files
     open_files: tuple[str, ...] = ()  # star imports, Go/Java package, C includes
     memo: dict[str, Found | None] = field(default_factory=dict)  # name -> what it resolved to
-    refs: dict[str, Any] = field(default_factory=dict)  # dotted name -> its untyped resolution
+    refs: dict[Any, Any] = field(default_factory=dict)  # name [, head's type] -> its resolution
+    outline: Outline | None = None  # the outline `refs` was rendered for (what it mentions)
+    lines: dict[str, Any] = field(default_factory=dict)  # a line -> its names' resolutions
 
 
 class Resolver:
@@ -38,17 +40,24 @@ class Resolver:
         self.index = index
         self._scopes: dict[tuple[str, tuple[Import, ...]], tuple[int, Scope]] = {}
         self.cache: dict[Any, tuple[int, Any]] = {}  # other per-generation answers
+        self._last: tuple[str, Outline, int, Scope] | None = None
 
     def scope(self, path: str, outline: Outline) -> Scope:
         """The file's import scope, cached until the index or the imports change."""
+        generation = self.index.generation
+        last = self._last  # the cursor's file again: no hashing of every import it has
+        if last is not None and last[1] is outline and last[2] == generation and last[0] == path:
+            return last[3]
         key = (path, outline.imports)
         cached = self._scopes.get(key)
-        if cached is not None and cached[0] == self.index.generation:
-            return cached[1]
-        scope = self._build(path, outline)
-        if len(self._scopes) > 256:
-            self._scopes.clear()
-        self._scopes[key] = (self.index.generation, scope)
+        if cached is not None and cached[0] == generation:
+            scope = cached[1]
+        else:
+            scope = self._build(path, outline)
+            if len(self._scopes) > 256:
+                self._scopes.clear()
+            self._scopes[key] = (generation, scope)
+        self._last = (path, outline, generation, scope)
         return scope
 
     def _build(self, path: str, outline: Outline) -> Scope:
