@@ -10,7 +10,7 @@ never by score, so the prompt's prefix does not move while the set of snippets s
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from deepseek_lsp.engine.completion.prompt import CHARS_PER_TOKEN, Snippet
@@ -78,6 +78,24 @@ class ContextAssembler:
             self._answers.clear()
         self._answers[doc.uri] = (key, answer)
         return answer
+
+    def prepare_lines(self, doc: Document) -> Iterator[None]:
+        """Remember each line's row of `doc` (its names, what resolves), a step per line.
+
+        A cursor in a part of the file not served yet reads 40 lines whose rows are new, about
+        0.3 ms cold at p50 on Django's query.py; rows are the line's, not the cursor's, so the
+        service prepares them in the background (`WorkspaceService`). Stops at the scope's cap.
+        """
+        outline = self._outline(doc)
+        if outline is None or doc.line_count > definitions.MAX_REMEMBERED // 2:
+            return
+        path = uri_to_path(doc.uri)
+        scope = self.resolver.scope(path, outline)
+        for line in doc.raw_lines(0, doc.line_count):
+            if self.resolver.scope(path, outline) is not scope:
+                return  # the index changed meanwhile: that change prepares its own
+            definitions.prepare_row(self.resolver, scope, path, outline, line)
+            yield
 
     def definitions_for(
         self,

@@ -78,10 +78,7 @@ def nearby(
     type counts); past them only the names of each line that resolve to anything are read,
     from the line's row remembered in the scope.
     """
-    if scope.outline is not outline:  # the texts render what this outline mentions
-        scope.refs.clear()
-        scope.lines.clear()
-        scope.outline = outline
+    _own(scope, outline)
     known, rows = scope.refs, scope.lines
     window = lines_above[-LINES_ABOVE:]
     above = list(map(rows.get, reversed(window)))  # no Python frame per line: it runs cold
@@ -120,6 +117,21 @@ def nearby(
                 serials.append(resolved.serial)
                 found.append(resolved.hits)
     return tuple(serials), found
+
+
+def _own(scope: Scope, outline: Outline) -> None:
+    """The scope's remembered texts render what `outline` mentions: another outline, afresh."""
+    if scope.outline is not outline:
+        scope.refs.clear()
+        scope.lines.clear()
+        scope.outline = outline
+
+
+def prepare_row(resolver: Resolver, scope: Scope, path: str, outline: Outline, line: str) -> None:
+    """Remember `line`'s row ahead of a cursor below it (see `ContextAssembler.prepare_lines`)."""
+    _own(scope, outline)
+    if line not in scope.lines:
+        _row(resolver, scope, path, line)
 
 
 def _row(resolver: Resolver, scope: Scope, path: str, line: str) -> Row:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -22,6 +23,7 @@ from deepseek_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
 
+SLICE_SECONDS = 0.0005  # preparing lines' rows yields to other work this often
 REFRESH_AFTER_TYPING = 0.5  # seconds without a keystroke before an open document is re-outlined
 
 
@@ -81,9 +83,19 @@ class WorkspaceService:
             self._spawn(self.builder.rebuild())
 
     def opened(self, doc: Document) -> None:
-        """A document opened: outline the editor's text."""
+        """A document opened: outline the editor's text, then prepare its lines' rows."""
         self.touch(doc.uri)
-        self._spawn(self.builder.document_text(uri_to_path(doc.uri), doc.text, doc.language_id))
+        self._spawn(self._outline_and_prepare(doc))
+
+    async def _outline_and_prepare(self, doc: Document) -> None:
+        await self.builder.document_text(uri_to_path(doc.uri), doc.text, doc.language_id)
+        edits, deadline = doc.edits, time.perf_counter() + SLICE_SECONDS
+        for _ in self.assembler.prepare_lines(doc):  # between other work, 0.5 ms at a time
+            if time.perf_counter() >= deadline:
+                await asyncio.sleep(0)
+                if doc.edits != edits:
+                    return  # typing again: the next pause outlines and prepares anew
+                deadline = time.perf_counter() + SLICE_SECONDS
 
     def changed(self, doc: Document) -> None:
         """A keystroke: re-outline once typing pauses (never on the keystroke itself)."""

@@ -117,3 +117,54 @@ def test_the_cursor_line_names_leave_out_the_word_being_typed():
 def test_a_line_without_a_capital_gives_no_type_and_one_with_capitals_does():
     assert names.line_types("v = make_thing()") == ()
     assert names.line_types("v: Foo = a; w = Bar(") == (("v", "Foo"), ("w", "Bar"))
+
+
+def test_prepared_rows_answer_as_rows_made_at_the_cursor(make_workspace):
+    lines = "".join(f"x{i} = area(s)\n" if i % 3 else f"s.radius({i})\n" for i in range(60))
+    ws = make_workspace({"shapes.py": SHAPES, "app.py": f"from shapes import *\n{lines}║\n"})
+    prepared, fresh = ContextAssembler(ws.builder), ContextAssembler(ws.builder)
+    steps = sum(1 for _ in prepared.prepare_lines(ws.doc))
+    assert steps == ws.doc.line_count
+    path = str(ws.root / "app.py")
+    scope = prepared.resolver.scope(path, ws.builder.index.outline_of(path))
+    assert all(line in scope.lines for line in ws.doc.raw_lines(0, ws.doc.line_count))
+    for line in (10, 30, ws.pos[0]):
+        pos = (line, 0)
+        assert prepared.context(ws.doc, pos, 400, (), ws.rel) == fresh.context(
+            ws.doc, pos, 400, (), ws.rel
+        )
+
+
+def test_preparing_rows_stops_when_the_index_changes(make_workspace):
+    ws = make_workspace({"lib.py": "def helper(a): pass\n", "app.py": "from lib import *\n\n║\n"})
+    assembler = ContextAssembler(ws.builder)
+    steps = assembler.prepare_lines(ws.doc)
+    next(steps)
+    (ws.root / "lib.py").write_text("def helper(a, b): pass\n")
+    asyncio.run(ws.builder.files_changed([str(ws.root / "lib.py")], []))
+    assert list(steps) == []  # the new generation's scope is not filled with the old one's rows
+
+
+def test_a_document_over_the_row_cap_is_not_prepared(make_workspace, monkeypatch):
+    ws = make_workspace({"app.py": "from lib import *\n" + "x = 1\n" * 50 + "║\n"})
+    monkeypatch.setattr(definitions, "MAX_REMEMBERED", 60)
+    assert list(ContextAssembler(ws.builder).prepare_lines(ws.doc)) == []
+
+
+async def test_the_service_prepares_an_opened_documents_rows_in_the_background(tmp_path):
+    from deepseek_lsp.engine.workspace.service import WorkspaceService, limits_from
+    from deepseek_lsp.settings import Settings
+
+    (tmp_path / "lib.py").write_text("def helper(a): pass\n")
+    text = "from lib import helper\n" + "".join(f"v{i} = helper({i})\n" for i in range(80))
+    (tmp_path / "app.py").write_text(text)
+    doc = document(tmp_path / "app.py", text)
+    service = WorkspaceService(limits_from(Settings()), lambda uri: doc, lambda p: p)
+    service.start([str(tmp_path)])
+    await service.idle()
+    service.opened(doc)
+    await service.idle()
+    path = str(tmp_path / "app.py")
+    assembler = service.assembler
+    scope = assembler.resolver.scope(path, assembler.builder.index.outline_of(path))
+    assert all(line in scope.lines for line in doc.raw_lines(0, doc.line_count))
