@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from deepseek_lsp.engine.completion.multiline import is_multiline
 from deepseek_lsp.engine.document import BLOCK_LINES, Document, Position, split_lines
@@ -185,15 +186,39 @@ def window_indent_unit(pieces: Sequence[str]) -> str:
     """`detect_indent_unit` of the window given as `_prefix_pieces` (blocks, then the cursor line).
 
     Only the last `INDENT_SAMPLE_LINES` indented lines count, so only they are read, a block at a
-    time with each block's indentation cached: a regular expression over the whole window cost
-    0.2 ms at every new cursor.
+    time, each whole block by its cached `_Shape`: counting steps lead by lead over 80 leads cost
+    0.12 ms at a new cursor, cold (a regular expression over the whole window, 0.2 ms before).
     """
-    leads = list(_LEAD.findall(pieces[-1]))
+    tail = _LEAD.findall(pieces[-1])[-INDENT_SAMPLE_LINES:]
+    need = INDENT_SAMPLE_LINES - len(tail)
+    parts: list[_Shape | Sequence[str]] = []  # nearest first
     for piece in reversed(pieces[:-1]):
-        if len(leads) >= INDENT_SAMPLE_LINES:
+        if need <= 0:
             break
-        leads[:0] = block_leads(piece)
-    return _indent_unit_of(tuple(leads[-INDENT_SAMPLE_LINES:]))
+        leads = block_leads(piece)
+        parts.append(block_shape(piece) if len(leads) <= need else leads[len(leads) - need :])
+        need -= len(leads)
+    tabs = spaces = previous = 0
+    steps: Counter[int] = Counter()
+    for part in [*reversed(parts), tail]:
+        if isinstance(part, _Shape):
+            if not part.count:
+                continue
+            if not part.first_tab and part.first > previous:
+                steps[part.first - previous] += 1
+            for step, times in part.steps:
+                steps[step] += times
+            tabs, spaces, previous = tabs + part.tabs, spaces + part.spaces, part.last
+        else:
+            for lead in part:
+                tab = lead.startswith("\t")
+                tabs += tab
+                spaces += lead.startswith(" ")
+                width = len(lead.expandtabs(4))
+                if not tab and width > previous:
+                    steps[width - previous] += 1
+                previous = width
+    return _unit_from(tabs, spaces, steps)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -202,9 +227,33 @@ def block_leads(block: str) -> tuple[str, ...]:
     return tuple(_LEAD.findall(block))
 
 
-@functools.lru_cache(maxsize=64)
-def _indent_unit_of(leads: tuple[str, ...]) -> str:
-    return _indent_unit(leads)
+class _Shape(NamedTuple):
+    """One block's leads summed up for `_indent_unit`: counts, steps between its own leads."""
+
+    count: int
+    tabs: int
+    spaces: int
+    first: int  # the first lead's width (its step from the lead before the block is not known)
+    first_tab: bool
+    last: int
+    steps: tuple[tuple[int, int], ...]  # (step, times), in the order each step first appears
+
+
+@functools.lru_cache(maxsize=2048)
+def block_shape(block: str) -> _Shape:
+    """`block`'s leads summed up (cached: the warm-up prepares every whole block's)."""
+    leads = block_leads(block)
+    if not leads:
+        return _Shape(0, 0, 0, 0, False, 0, ())
+    widths = [len(lead.expandtabs(4)) for lead in leads]
+    steps: Counter[int] = Counter()
+    for lead, before, width in zip(leads[1:], widths, widths[1:], strict=False):
+        if not lead.startswith("\t") and width > before:
+            steps[width - before] += 1
+    tabs = sum(lead.startswith("\t") for lead in leads)
+    spaces = sum(lead.startswith(" ") for lead in leads)
+    first_tab = leads[0].startswith("\t")
+    return _Shape(len(leads), tabs, spaces, widths[0], first_tab, widths[-1], tuple(steps.items()))
 
 
 def _indent_unit(leads: Sequence[str]) -> str:
@@ -218,6 +267,10 @@ def _indent_unit(leads: Sequence[str]) -> str:
         if not lead.startswith("\t") and width > previous:
             steps[width - previous] += 1
         previous = width
+    return _unit_from(tabs, spaces, steps)
+
+
+def _unit_from(tabs: int, spaces: int, steps: Counter[int]) -> str:
     if tabs > spaces:
         return "\t"
     common = [step for step, _ in steps.most_common() if 2 <= step <= 8]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from deepseek_lsp.api import remember_prompt_piece
 from deepseek_lsp.engine import privacy
-from deepseek_lsp.engine.completion.prompt import block_leads
+from deepseek_lsp.engine.completion.prompt import block_shape
 from deepseek_lsp.engine.document import BLOCK_LINES, Document
 
 QUIET_SECONDS = 0.25  # typing paused this long (or the document just opened): prepare
@@ -71,7 +71,7 @@ class Warmup:
         whole = doc.line_count // BLOCK_LINES  # the prompt window only caches whole blocks
         while block < whole:
             text = doc.block_text(block)
-            block_leads(text)
+            block_shape(text)  # its indentation, and its leads with it
             sent = privacy.remember_piece(text) if redact else text
             if sent is not None:
                 remember_prompt_piece(sent)  # its JSON form, for the request body

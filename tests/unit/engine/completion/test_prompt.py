@@ -264,3 +264,29 @@ def test_suffix_window_matches_its_definition_at_every_budget_and_after_edits() 
                 expected += lines[n]
                 n += 1
         assert suffix_window(doc, (line, column), budget) == expected, (line, column, budget)
+
+
+def test_window_indent_unit_by_block_shapes_agrees_on_real_files() -> None:
+    """Whole blocks summed up as shapes give what counting every lead gives, on others' code."""
+    import random
+    from pathlib import Path
+
+    import httpx
+    import pygls
+
+    rng = random.Random(11)
+    files = sorted(Path(httpx.__file__).parent.rglob("*.py"))
+    files += sorted(Path(pygls.__file__).parent.rglob("*.py"))
+    checked = 0
+    for path in files:
+        doc = Document(path.as_uri(), path.read_text(encoding="utf-8"), 1, "python")
+        for _ in range(20):
+            line = rng.randrange(0, doc.line_count)
+            start = rng.randrange(0, line + 1)
+            start -= start % PREFIX_LINE_QUANTUM if rng.random() < 0.5 else 0
+            current = doc.line(line)[: rng.randrange(0, len(doc.line(line)) + 1)]
+            window = "".join(doc.raw_lines(start, line)) + current
+            pieces = [*window_blocks(doc, start, line), current]
+            assert window_indent_unit(pieces) == detect_indent_unit(window), (path, line, start)
+            checked += 1
+    assert checked > 900
