@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -199,15 +198,15 @@ def window_indent_unit(pieces: Sequence[str]) -> str:
         parts.append(block_shape(piece) if len(leads) <= need else leads[len(leads) - need :])
         need -= len(leads)
     tabs = spaces = previous = 0
-    steps: Counter[int] = Counter()
+    steps: dict[int, int] = {}
     for part in [*reversed(parts), tail]:
         if isinstance(part, _Shape):
             if not part.count:
                 continue
             if not part.first_tab and part.first > previous:
-                steps[part.first - previous] += 1
+                steps[part.first - previous] = steps.get(part.first - previous, 0) + 1
             for step, times in part.steps:
-                steps[step] += times
+                steps[step] = steps.get(step, 0) + times
             tabs, spaces, previous = tabs + part.tabs, spaces + part.spaces, part.last
         else:
             for lead in part:
@@ -216,7 +215,7 @@ def window_indent_unit(pieces: Sequence[str]) -> str:
                 spaces += lead.startswith(" ")
                 width = len(lead.expandtabs(4))
                 if not tab and width > previous:
-                    steps[width - previous] += 1
+                    steps[width - previous] = steps.get(width - previous, 0) + 1
                 previous = width
     return _unit_from(tabs, spaces, steps)
 
@@ -246,10 +245,10 @@ def block_shape(block: str) -> _Shape:
     if not leads:
         return _Shape(0, 0, 0, 0, False, 0, ())
     widths = [len(lead.expandtabs(4)) for lead in leads]
-    steps: Counter[int] = Counter()
+    steps: dict[int, int] = {}
     for lead, before, width in zip(leads[1:], widths, widths[1:], strict=False):
         if not lead.startswith("\t") and width > before:
-            steps[width - before] += 1
+            steps[width - before] = steps.get(width - before, 0) + 1
     tabs = sum(lead.startswith("\t") for lead in leads)
     spaces = sum(lead.startswith(" ") for lead in leads)
     first_tab = leads[0].startswith("\t")
@@ -258,23 +257,27 @@ def block_shape(block: str) -> _Shape:
 
 def _indent_unit(leads: Sequence[str]) -> str:
     tabs = spaces = 0
-    steps: Counter[int] = Counter()
+    steps: dict[int, int] = {}
     previous = 0
     for lead in leads:
         tabs += lead.startswith("\t")
         spaces += lead.startswith(" ")
         width = len(lead.expandtabs(4))
         if not lead.startswith("\t") and width > previous:
-            steps[width - previous] += 1
+            steps[width - previous] = steps.get(width - previous, 0) + 1
         previous = width
     return _unit_from(tabs, spaces, steps)
 
 
-def _unit_from(tabs: int, spaces: int, steps: Counter[int]) -> str:
+def _unit_from(tabs: int, spaces: int, steps: dict[int, int]) -> str:
+    """A tab, or the commonest step of 2-8 spaces (the first seen of equals), or ""."""
     if tabs > spaces:
         return "\t"
-    common = [step for step, _ in steps.most_common() if 2 <= step <= 8]
-    return " " * common[0] if common else ""
+    best, most = 0, 0
+    for step, times in steps.items():
+        if times > most and 2 <= step <= 8:
+            best, most = step, times
+    return " " * best
 
 
 def _default_indent_unit(lang: Language) -> str:

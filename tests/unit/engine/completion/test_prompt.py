@@ -290,3 +290,10 @@ def test_window_indent_unit_by_block_shapes_agrees_on_real_files() -> None:
             assert window_indent_unit(pieces) == detect_indent_unit(window), (path, line, start)
             checked += 1
     assert checked > 900
+
+
+def test_equally_common_steps_go_to_the_one_seen_first() -> None:
+    assert detect_indent_unit("a\n  b\nc\n    d\n") == "  "
+    assert detect_indent_unit("a\n    b\nc\n  d\n") == "    "
+    assert detect_indent_unit("a\n          b\n") == ""  # a 10-space step is no unit
+    assert detect_indent_unit("a\n\tb\n\tc\n  d\n") == "\t"
