@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from deepseek_lsp.api import remember_prompt_piece
 from deepseek_lsp.engine import privacy
-from deepseek_lsp.engine.completion.prompt import block_shape
+from deepseek_lsp.engine.completion.indent_unit import block_shape
 from deepseek_lsp.engine.document import BLOCK_LINES, Document
 
 QUIET_SECONDS = 0.25  # typing paused this long (or the document just opened): prepare

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from deepseek_lsp.engine.completion.indent_unit import detect_indent_unit, window_indent_unit
 from deepseek_lsp.engine.completion.prompt import (
     CHARS_PER_TOKEN,
     PREFIX_LINE_QUANTUM,
     Snippet,
     build_fim_context,
-    detect_indent_unit,
     prefix_window,
     suffix_window,
     window_blocks,
-    window_indent_unit,
 )
 from deepseek_lsp.engine.document import Document, Position, split_lines
 from deepseek_lsp.engine.languages import language_for

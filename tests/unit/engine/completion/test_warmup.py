@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from deepseek_lsp.engine.completion import prompt, warmup
+from deepseek_lsp.engine.completion import indent_unit, warmup
 from deepseek_lsp.engine.completion.warmup import Warmup
 from deepseek_lsp.engine.document import BLOCK_LINES, Document
 from deepseek_lsp.engine.privacy import secrets
@@ -19,8 +19,8 @@ KEY = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(warmup, "QUIET_SECONDS", 0.0)
     secrets.clear_cache()
-    prompt.block_leads.cache_clear()
-    prompt.block_shape.cache_clear()
+    indent_unit.block_leads.cache_clear()
+    indent_unit.block_shape.cache_clear()
     yield
     secrets.clear_cache()
 
@@ -76,7 +76,7 @@ async def test_every_whole_block_is_redacted_and_read_ahead():
     w.touch(doc)
     assert w.busy(doc.uri)
     await settled(w, doc.uri)
-    assert prompt.block_shape.cache_info().currsize == doc.line_count // BLOCK_LINES
+    assert indent_unit.block_shape.cache_info().currsize == doc.line_count // BLOCK_LINES
     assert uncached_redactions(doc) == 0
     # The block with the token was redacted ahead, as the request would have done.
     block = secrets.redact_pieces([doc.block_text(1)], doc.block_text(1))
@@ -92,7 +92,7 @@ async def test_it_works_in_slices_that_let_other_work_in_between():
         await asyncio.sleep(0)  # a keystroke's handler gets its turn between two slices
         others += 1
     assert others >= doc.line_count // BLOCK_LINES
-    assert prompt.block_shape.cache_info().currsize == doc.line_count // BLOCK_LINES
+    assert indent_unit.block_shape.cache_info().currsize == doc.line_count // BLOCK_LINES
 
 
 async def test_an_edit_stops_the_old_pass_and_the_new_touch_starts_over():
@@ -117,7 +117,7 @@ async def test_nothing_is_redacted_when_redaction_is_off():
     w = Warmup(lambda: False, lambda uri: True)
     w.touch(doc)
     await settled(w, doc.uri)
-    assert prompt.block_shape.cache_info().currsize > 0
+    assert indent_unit.block_shape.cache_info().currsize > 0
     assert uncached_redactions(doc) == doc.line_count // BLOCK_LINES
 
 
