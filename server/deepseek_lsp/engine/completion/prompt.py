@@ -86,7 +86,7 @@ def build_fim_context(
     line_suffix = content[column : column + MAX_LINE_WINDOW]
     budget = max(budget_tokens, 1) * CHARS_PER_TOKEN
     header = _header(lang, workspace_relpath)
-    rendered = [(s, text) for s in snippets if (text := _render_snippet(lang, s))]
+    rendered = _render_all(lang, snippets)
     if context_tokens is None:  # one budget shared by the snippets and the document
         reserve = min(sum(len(text) for _, text in rendered), int(budget * SNIPPET_SHARE))
         pieces, start_line = _prefix_pieces(doc, (line, column), budget - len(header) - reserve)
@@ -183,6 +183,25 @@ def _header(lang: Language, relpath: str | None) -> str:
         return ""
     comment = lang.comment(f"Path: {relpath}")
     return comment + "\n" if comment else ""
+
+
+_last_rendered: list[object] = []  # [snippets, comment syntax, their rendering]
+
+
+def _render_all(lang: Language, snippets: Sequence[Snippet]) -> list[tuple[Snippet, str]]:
+    """Each snippet with its comment text, the last tuple's remembered by identity.
+
+    The context's packing hands the same tuple back at every cursor that needs the same
+    definitions; looking each up again was 16 hashes and lookups, ~35 µs cold.
+    """
+    syntax = (lang.line_comment, lang.block_comment)
+    memo = _last_rendered
+    if memo and memo[0] is snippets and memo[1] == syntax:
+        return memo[2]  # type: ignore[return-value]
+    rendered = [(s, text) for s in snippets if (text := _render_snippet(lang, s))]
+    if type(snippets) is tuple:  # immutable: safe to know again by identity
+        memo[:] = [snippets, syntax, rendered]
+    return rendered
 
 
 def _render_snippet(lang: Language, snippet: Snippet) -> str:

@@ -78,3 +78,30 @@ def test_a_single_line_answer_is_complete_once_its_text_line_ends() -> None:
 )
 def test_a_keyword_used_as_a_name_is_not_a_header(marked: str) -> None:
     assert not ctx_for(marked, "py", "python").multiline
+
+
+def test_open_brackets_by_remembered_lines_counts_as_a_scan_of_every_bracket() -> None:
+    """Lines folded by (floor, net) give the depth of a bracket-by-bracket scan floored at 0."""
+    import random
+    import re
+
+    from deepseek_lsp.engine.completion import multiline
+    from deepseek_lsp.engine.document import Document
+    from deepseek_lsp.engine.languages import language_for
+
+    def scan(lines: list[str]) -> int:
+        depth = 0
+        for text in lines:
+            text = text.split("#", 1)[0]
+            for char in re.findall(r"[()\[\]]", multiline._strip_strings(text)):
+                depth = depth + 1 if char in "([" else max(0, depth - 1)
+        return depth
+
+    rng = random.Random(9)
+    parts = ["(", ")", "[", "]", "x", " ", "'(', ", '")"', "# (", "{"]
+    lang = language_for("file:///a.py")
+    for _ in range(500):
+        lines = ["".join(rng.choice(parts) for _ in range(rng.randrange(0, 8))) for _ in range(6)]
+        doc = Document("file:///a.py", "\n".join(lines) + "\n", 1, "python")
+        pos = (5, len(lines[5]))
+        assert multiline._open_brackets(doc, pos, lang, "") == scan(lines), lines

@@ -296,3 +296,16 @@ def test_equally_common_steps_go_to_the_one_seen_first() -> None:
     assert detect_indent_unit("a\n    b\nc\n  d\n") == "    "
     assert detect_indent_unit("a\n          b\n") == ""  # a 10-space step is no unit
     assert detect_indent_unit("a\n\tb\n\tc\n  d\n") == "\t"
+
+
+def test_the_same_snippets_tuple_renders_once_and_a_changed_language_anew() -> None:
+    from deepseek_lsp.engine.completion import prompt
+
+    snippets = (Snippet("lib/a.py", "def f(x): ...", "definitions"),)
+    py, js = language_for("file:///w/b.py"), language_for("file:///w/b.js")
+    first = prompt._render_all(py, snippets)
+    assert prompt._render_all(py, snippets) is first  # remembered: the same list back
+    assert prompt._render_all(js, snippets)[0][1].startswith("// Definitions in lib/a.py:")
+    assert first[0][1].startswith("# Definitions in lib/a.py:")
+    listed = list(snippets)
+    assert prompt._render_all(py, listed) is not prompt._render_all(py, listed)  # lists change
