@@ -181,7 +181,9 @@ async function main() {
 
   const file = path.join(dirs.folder, 'greet.py');
   await step('ghost text appears and Tab accepts it', async () => {
-    await fakeScript(fake.url, [{ endpoint: 'fim', text: FIM_TEXT }]);
+    // One reply per keystroke: the first space goes upstream at once (the file was quiet), and
+    // the next ones may ask again before its answer shows; whichever answer VS Code shows is ours.
+    await fakeScript(fake.url, Array.from({ length: 6 }, () => ({ endpoint: 'fim', text: FIM_TEXT })));
     await openFile('greet.py');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('    ');
