@@ -6,7 +6,7 @@ import time
 
 from deepseek_lsp.testing.fake.types import FakeReply
 
-from .conftest import inline_params, lsp_session, open_doc
+from .conftest import inline_params, lsp_session, open_doc, raw_request
 
 URI = "file:///work/proj/app.py"
 TEXT = "def add(a, b):\n    return \n"
@@ -32,6 +32,10 @@ async def test_answer_does_not_wait_for_done_and_the_connection_is_reused(fake):
         assert answered < DONE_DELAY / 2  # the slow `[DONE]` was not waited for
         first = (await fake.wait_for_requests_async(2, timeout=5.0, finished=True))[1]
         assert not first.hung_up  # the tail was read to the end, not hung up on
+        # The fake has written the tail; a round trip through the server lets it read it and
+        # release the connection. (Messages are handled as stdin's bytes arrive, so a request in
+        # the very loop pass the tail arrives in would still find the connection busy.)
+        await raw_request(client, "deepseek/usage", None)
         open_doc(client, "file:///work/proj/sub.py", TEXT)
         second = await client.text_document_inline_completion_async(
             inline_params("file:///work/proj/sub.py", 1, 11)
