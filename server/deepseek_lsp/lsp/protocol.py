@@ -101,19 +101,19 @@ class DeepSeekProtocol(TrackedProtocol):
 
         An inline-completion list is written by hand (`wire`), not through cattrs.
         """
+        kind = type(result)
+        if error is None and kind in (wire.InlineAnswer, types.InlineCompletionList):
+            written = (
+                result.message(msg_id)
+                if kind is wire.InlineAnswer
+                else wire.inline_completion_message(msg_id, result)
+            )
+            if written is not None and type(self.writer) is StdoutWriter and self._include_headers:
+                self._result_types.pop(msg_id, None)
+                self._write_message(written)
+                return
         if type(result) is wire.InlineAnswer:
-            written = result.message(msg_id) if error is None else None
-            if written is not None and type(self.writer) is StdoutWriter and self._include_headers:
-                self._result_types.pop(msg_id, None)
-                self._write_message(written)
-                return
-            result = result.to_lsp()
-        if type(result) is types.InlineCompletionList and error is None:
-            written = wire.inline_completion_message(msg_id, result)
-            if written is not None and type(self.writer) is StdoutWriter and self._include_headers:
-                self._result_types.pop(msg_id, None)
-                self._write_message(written)
-                return
+            result = result.to_lsp()  # the general way: another writer, an odd id, or an error
         if isinstance(result, types.InitializeResult) and error is None:
             full = json.loads(json.dumps(result, default=self._serialize_message))
             early, self.early = self.early, None
