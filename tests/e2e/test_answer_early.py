@@ -42,4 +42,6 @@ async def test_answer_does_not_wait_for_done_and_the_connection_is_reused(fake):
         )
         assert [item.insert_text for item in second.items] == ["a - b"]
         records = await fake.wait_for_requests_async(3, timeout=5.0, finished=True)
-        assert records[2].connection == records[1].connection  # back in the pool, reused
+        # back in the pool: no new connection (the warm one may serve it, if the slow answer's
+        # request had to open its own while the warm answer's tail was still being read)
+        assert records[2].connection in {records[0].connection, records[1].connection}
