@@ -33,89 +33,27 @@ class FramingError:
 
 
 class Framer:
-    """Splits a byte stream into message bodies.
-
-    Fed (`feed`, then `take` until None) by `FrameReader` as stdin's bytes arrive, or pulling
-    through `read` (`next`, which returns None at end of input) where stdin is not a pipe.
-    """
+    """Splits a byte stream into message bodies; `read` returns b"" at end of input."""
 
     def __init__(
         self,
-        read: Callable[[int], Awaitable[bytes]] | None = None,
+        read: Callable[[int], Awaitable[bytes]],
         *,
         max_bytes: int = MAX_MESSAGE_BYTES,
         stall_seconds: float = STALL_SECONDS,
     ) -> None:
-        self.read = read  # for `next`; None when fed
+        self._read = read
         self._buf = bytearray()
         self._eof = False
-        self._length: int | None = None  # the body being waited for, once its header was read
         self.max_bytes = max_bytes
         self.stall_seconds = stall_seconds
 
-    def feed(self, data: bytes) -> None:
-        """Bytes that arrived."""
-        self._buf += data
-
-    @property
-    def in_body(self) -> bool:
-        """A header was read and its body has not all arrived."""
-        return self._length is not None
-
-    def take(self) -> bytes | FramingError | None:
-        """The next body or framing error in what has arrived, or None until more comes."""
-        while True:
-            if self._length is not None:
-                if len(self._buf) < self._length:
-                    return None
-                body = bytes(self._buf[: self._length])
-                del self._buf[: self._length]
-                self._length = None
-                return body
-            match = _LENGTH.search(self._buf)
-            if match is None:
-                del self._buf[: max(0, len(self._buf) - 32)]  # noise: keep a possible header start
-                return None
-            del self._buf[: match.start()]
-            end = _BLANK_LINE.search(self._buf)
-            if end is None:
-                if len(self._buf) > MAX_HEADER_BYTES:
-                    del self._buf[: match.end() - match.start()]
-                    return FramingError("A header block never ended with an empty line.")
-                return None
-            header = bytes(self._buf[: end.start()])
-            del self._buf[: end.end()]
-            length = self._length_of(header)
-            if isinstance(length, FramingError):
-                return length
-            self._length = length
-
-    def give_up(self) -> FramingError:
-        """The body stopped arriving: an error to answer; what came is searched for a header."""
-        error = FramingError(
-            f"Content-Length announced {self._length} bytes but only {len(self._buf)} arrived."
-        )
-        self._length = None
-        return error
-
-    async def next(self) -> bytes | FramingError | None:
-        """The next body, a framing error to answer, or None at end of input (pulling)."""
-        while True:
-            item = self.take()
-            if item is not None:
-                return item
-            if self._length is not None:
-                if not await self._fill(self.stall_seconds):
-                    return self.give_up()
-            elif not await self._fill():
-                return None
-
     async def _fill(self, timeout: float | None = None) -> bool:
         """Read more bytes; False at end of input or when none came within `timeout`."""
-        if self._eof or self.read is None:
+        if self._eof:
             return False
         try:
-            chunk = await asyncio.wait_for(self.read(READ_CHUNK), timeout)
+            chunk = await asyncio.wait_for(self._read(READ_CHUNK), timeout)
         except TimeoutError:
             return False
         if not chunk:
@@ -124,7 +62,29 @@ class Framer:
         self._buf += chunk
         return True
 
-    def _length_of(self, header: bytes) -> int | FramingError:
+    async def next(self) -> bytes | FramingError | None:
+        """The next body, a framing error to answer, or None at end of input."""
+        while True:
+            match = _LENGTH.search(self._buf)
+            if match is None:
+                del self._buf[: max(0, len(self._buf) - 32)]  # noise: keep a possible header start
+                if not await self._fill():
+                    return None
+                continue
+            del self._buf[: match.start()]
+            end = _BLANK_LINE.search(self._buf)
+            if end is None:
+                if len(self._buf) > MAX_HEADER_BYTES:
+                    del self._buf[: match.end() - match.start()]
+                    return FramingError("A header block never ended with an empty line.")
+                if not await self._fill():
+                    return None
+                continue
+            header = bytes(self._buf[: end.start()])
+            del self._buf[: end.end()]
+            return await self._body(header)
+
+    async def _body(self, header: bytes) -> bytes | FramingError:
         value = _LENGTH.split(header, maxsplit=1)[1].split(b"\n", 1)[0].strip()
         if not value.isdigit():
             return FramingError(f"Content-Length is not a number: {value[:40]!r}.")
@@ -135,7 +95,14 @@ class Framer:
             return FramingError(
                 f"A message of {length} bytes exceeds the limit of {self.max_bytes} bytes."
             )
-        return length
+        while len(self._buf) < length:
+            if not await self._fill(self.stall_seconds):
+                return FramingError(
+                    f"Content-Length announced {length} bytes but only {len(self._buf)} arrived."
+                )
+        body = bytes(self._buf[:length])
+        del self._buf[:length]
+        return body
 
     def resync(self, body: bytes) -> None:
         """Give back what follows a `Content-Length` inside an unreadable body (it was too long)."""
@@ -148,53 +115,3 @@ class Framer:
             if _HEADER_NAME.startswith(lowered[-size:]):
                 self._buf[:0] = body[-size:]
                 return
-
-
-class FrameReader(asyncio.Protocol):
-    """stdin as a pipe: each read's complete messages are handed on from `data_received`.
-
-    A reader task woken through a `StreamReader` took one more loop pass per message (about
-    0.1 ms at a keystroke or a request after a pause) for the same bytes. A body that stops
-    arriving is given up after the framer's `stall_seconds`, as `Framer.next` does.
-    """
-
-    def __init__(
-        self, framer: Framer, handle: Callable[[bytes | FramingError, Framer], None]
-    ) -> None:
-        self.framer = framer
-        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._handle = handle
-        self._stall: asyncio.TimerHandle | None = None
-
-    def data_received(self, data: bytes) -> None:
-        """What one read of the pipe brought."""
-        self.framer.feed(data)
-        self.drain()
-
-    def drain(self) -> None:
-        """Hand on every complete message; wait for a body that has started to arrive."""
-        if self._stall is not None:
-            self._stall.cancel()
-            self._stall = None
-        while (item := self.framer.take()) is not None:
-            self._handle(item, self.framer)
-        if self.framer.in_body and not self.closed.done():
-            loop = asyncio.get_running_loop()
-            self._stall = loop.call_later(self.framer.stall_seconds, self._stalled)
-
-    def _stalled(self) -> None:
-        self._stall = None
-        self._handle(self.framer.give_up(), self.framer)
-        self.drain()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """End of input: a body still awaited is an error; then `closed` is done."""
-        if self._stall is not None:
-            self._stall.cancel()
-            self._stall = None
-        if self.framer.in_body:
-            self._handle(self.framer.give_up(), self.framer)
-            while (item := self.framer.take()) is not None:
-                self._handle(item, self.framer)
-        if not self.closed.done():
-            self.closed.set_result(None)

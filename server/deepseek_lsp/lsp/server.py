@@ -31,7 +31,7 @@ from deepseek_lsp.engine.uris import uri_to_path
 from deepseek_lsp.engine.usage import UsageCounters
 from deepseek_lsp.lsp.early_init import EarlyStart
 from deepseek_lsp.lsp.envelope import PARSE_ERROR, Rejected
-from deepseek_lsp.lsp.framing import Framer, FrameReader, FramingError
+from deepseek_lsp.lsp.framing import Framer, FramingError
 from deepseek_lsp.lsp.messages import Notifier
 from deepseek_lsp.lsp.metered import MeteredClient
 from deepseek_lsp.lsp.metrics import FEATURES, Metrics
@@ -234,17 +234,15 @@ class DeepSeekServer(LanguageServer):
         async def serve() -> None:
             loop = asyncio.get_running_loop()
             pipe = stdin or sys.stdin.buffer
-            reader = FrameReader(Framer(), self.handle_frame)
+            stream = asyncio.StreamReader(limit=2**26)
+            read: Any = stream.read
             if early is not None:
-                reader.framer.feed(early.raw)  # read before we existed: handled first, as sent
-                reader.drain()
+                stream.feed_data(early.raw)  # read before we existed: handled first, as sent
             try:
-                await loop.connect_read_pipe(lambda: reader, pipe)
+                await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), pipe)
             except ValueError:  # a regular file on stdin: read it the slow way
-                reader.framer.read = partial(loop.run_in_executor, self.thread_pool, _read1(pipe))
-                await self.serve_frames(reader.framer)
-                return
-            await reader.closed
+                read = partial(loop.run_in_executor, self.thread_pool, _read1(pipe))
+            await self.serve_frames(Framer(read))
 
         try:
             asyncio.run(serve())
@@ -258,26 +256,20 @@ class DeepSeekServer(LanguageServer):
             self.shutdown()
 
     async def serve_frames(self, framer: Framer) -> None:
-        """Hand each message `framer` pulls to the protocol (stdin that is not a pipe)."""
+        """Hand each message to the protocol; answer framing errors and resync after them."""
         while not self._stop_event.is_set():
             frame = await framer.next()
             if frame is None:
                 return
-            self.handle_frame(frame, framer)
-
-    def handle_frame(self, frame: bytes | FramingError, framer: Framer) -> None:
-        """One message to the protocol; a framing error answered; a resync after a bad body."""
-        if self._stop_event.is_set():
-            return
-        if isinstance(frame, FramingError):
-            self.protocol.reject(Rejected(PARSE_ERROR, frame.message))
-            return
-        try:
-            if not self.protocol.receive(frame):
-                framer.resync(frame)
-        except Exception as exc:  # a bug of ours: log it, keep serving the editor
-            log.exception("Unable to handle a message")
-            self.report_server_error(exc, type(exc))
+            if isinstance(frame, FramingError):
+                self.protocol.reject(Rejected(PARSE_ERROR, frame.message))
+                continue
+            try:
+                if not self.protocol.receive(frame):
+                    framer.resync(frame)
+            except Exception as exc:  # a bug of ours: log it, keep serving the editor
+                log.exception("Unable to handle a message")
+                self.report_server_error(exc, type(exc))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log server errors instead of popping up "Error in server" in the editor."""
