@@ -62,9 +62,12 @@ def register(server: DeepSeekServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
-        ls: DeepSeekServer, params: types.InlineCompletionParams
+        ls: DeepSeekServer, params: types.InlineCompletionParams | wire.InlineParams
     ) -> types.InlineCompletionList | wire.InlineAnswer:
-        """One DeepSeek suggestion at the cursor, as ghost text (lsprotocol types when sent)."""
+        """One DeepSeek suggestion at the cursor, as ghost text (lsprotocol types when sent).
+
+        The usual request's params come as `wire.InlineParams` (read without cattrs).
+        """
         doc = ls.document(params.text_document.uri)
         line, char = doc.to_code_points((params.position.line, params.position.character))
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked

@@ -38,6 +38,7 @@ DID_PARTIALLY_ACCEPT_COMPLETION = "textDocument/didPartiallyAcceptCompletion"
 CUSTOM_METHODS = (CHAT, USAGE, DID_SHOW_COMPLETION, DID_PARTIALLY_ACCEPT_COMPLETION)
 SERVER_NOT_INITIALIZED = -32002
 METHOD_NOT_FOUND = -32601
+INLINE = types.TEXT_DOCUMENT_INLINE_COMPLETION
 
 
 @attrs.define
@@ -163,7 +164,8 @@ class DeepSeekProtocol(TrackedProtocol):
             else:
                 self.reject(problem)
             return True
-        self.handle_message(self.structure_message(data))
+        fast = wire.inline_request(data) if data.get("method") == INLINE else None
+        self.handle_message(fast if fast is not None else self.structure_message(data))
         return True
 
     def reject(self, problem: Rejected) -> None:

@@ -6,7 +6,10 @@ import pytest
 from lsprotocol import types
 from pygls.protocol import default_converter
 
-from deepseek_lsp.lsp.wire import InlineAnswer, inline_completion_message
+from deepseek_lsp.lsp.strict import strict_converter
+from deepseek_lsp.lsp.wire import InlineAnswer, inline_completion_message, inline_request
+
+INLINE = types.TEXT_DOCUMENT_INLINE_COMPLETION
 
 CONVERTER = default_converter()
 P = types.Position
@@ -77,3 +80,75 @@ def test_an_inline_answer_is_sent_as_its_lsprotocol_form_would_be(msg_id):
     assert item.range == types.Range(P(4, 2), P(4, 3))
     assert item.command.arguments == ["speculative", "file:///a b.py"]
     assert answer.message(2.0) is None
+
+
+def _request(params: object, msg_id: object = 7) -> dict[str, object]:
+    return {"jsonrpc": "2.0", "id": msg_id, "method": INLINE, "params": params}
+
+
+def _params(line: object = 3, character: object = 4, kind: object = 1) -> dict[str, object]:
+    return {
+        "textDocument": {"uri": "file:///w/a.py"},
+        "position": {"line": line, "character": character},
+        "context": {"triggerKind": kind},
+    }
+
+
+def _read(value: object) -> tuple[object, ...]:
+    """What the handler reads of a request, from either shape."""
+    p = value.params  # type: ignore[attr-defined]
+    return (
+        value.id,  # type: ignore[attr-defined]
+        value.method,  # type: ignore[attr-defined]
+        value.jsonrpc,  # type: ignore[attr-defined]
+        p.text_document.uri,
+        p.position.line,
+        p.position.character,
+        p.context.trigger_kind,
+        type(p.context.trigger_kind),
+        p.context.selected_completion_info,
+        p.work_done_token,
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _request(_params()),
+        _request(_params(kind=2), msg_id="abc"),
+        _request(_params(0, 0)),
+        _request(_params(2**31 - 1, 2**31 - 1)),
+        _request(_params(12, 40, 1), msg_id=-5),
+    ],
+)
+def test_the_usual_request_reads_as_the_strict_converter_reads_it(data):
+    fast = inline_request(data)
+    assert fast is not None
+    assert _read(fast) == _read(strict_converter().structure(data, types.InlineCompletionRequest))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _request(_params(line=-1)),
+        _request(_params(character=2**31)),
+        _request(_params(line="3")),
+        _request(_params(line=True)),
+        _request(_params(character=4.0)),
+        _request(_params(kind=3)),
+        _request(_params(kind=1.0)),
+        _request(_params(kind=True)),
+        _request({**_params(), "workDoneToken": "t"}),
+        _request({**_params(), "extra": 1}),
+        _request({**_params(), "textDocument": {"uri": 5}}),
+        _request({**_params(), "textDocument": {"uri": "file:///a", "version": 1}}),
+        _request({**_params(), "context": {"triggerKind": 1, "selectedCompletionInfo": None}}),
+        _request({"textDocument": {"uri": "file:///a"}, "position": {"line": 1}}),
+        _request([1, 2]),
+        _request(None),
+        _request(_params(), msg_id=1.5),
+        _request(_params(), msg_id=None),
+    ],
+)
+def test_anything_else_goes_the_general_way(data):
+    assert inline_request(data) is None
