@@ -280,8 +280,8 @@ class CompletionEngine(SpeculationMixin):
                 "FIM prompt:\n%s\n--- suffix:\n%s", prepared.request.prompt, prepared.request.suffix
             )
         self.usage.requests += 1
-        if prepared.ctx.snippets:
-            self.usage.context_prompts += 1
+        self.usage.context_prompts += bool(prepared.ctx.snippets)
+        prepared.ready_answer_soon()
         started = self._timer()
         parts: list[str] = []
         usage, model = None, prepared.request.model

@@ -53,7 +53,6 @@ class FimContext:
     line_prefix: str = ""  # cursor line before the cursor
     line_suffix: str = ""  # cursor line after the cursor
     at_line_end: bool = True  # only whitespace after the cursor on its line
-    indent_unit: str = ""  # one indentation level as the file writes it; "" when unknown
     indent_blocks: bool = False  # blocks end by dedenting (Python, YAML, Haskell)
     eol: str = "\n"  # the document's line ending
     local_prefix_start: int = 0  # where the document text starts inside `prompt`
@@ -64,6 +63,16 @@ class FimContext:
     def local_prefix(self) -> str:
         """The document text in the prompt (header and snippets left out)."""
         return self.prompt[self.local_prefix_start :]
+
+    @functools.cached_property
+    def indent_unit(self) -> str:
+        """One indentation level as the window writes it; "" when unknown.
+
+        Only postprocessing reads it, so it is worked out while the request is in flight
+        (`Prepared.ready_answer`) instead of before it is sent: ~70 µs at a new cursor, cold.
+        """
+        window = self.pieces[1 + len(self.snippets) :]  # after the header and the snippets
+        return window_indent_unit(window) or _default_indent_unit(self.language)
 
 
 def build_fim_context(
@@ -109,7 +118,6 @@ def build_fim_context(
         line_prefix=line_prefix,
         line_suffix=line_suffix,
         at_line_end=not line_suffix.strip(),
-        indent_unit=window_indent_unit(pieces) or _default_indent_unit(lang),
         indent_blocks=lang.indent_blocks,
         eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
         local_prefix_start=len(prompt) - window,
@@ -172,9 +180,9 @@ MAX_LINE_WINDOW = 16_384
 _LEAD_SPACE = re.compile(r"[ \t]*")
 
 
-def _default_indent_unit(lang: Language) -> str:
+def _default_indent_unit(language: str) -> str:
     """The indentation a language insists on, when the file shows none yet."""
-    return "\t" if lang.id in TAB_INDENTED_LANGUAGES else ""
+    return "\t" if language in TAB_INDENTED_LANGUAGES else ""
 
 
 def _header(lang: Language, relpath: str | None) -> str:

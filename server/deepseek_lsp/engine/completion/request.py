@@ -6,6 +6,7 @@ Pure given the settings, so the engine can build it once per document edit and c
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ from deepseek_lsp.engine.document import Document
 from deepseek_lsp.settings import Settings
 
 SUFFIX_BUDGET_TOKENS = 384
+READY_AFTER_SECONDS = 0.005  # the POST is written by then; an answer this fast computes it itself
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,17 @@ class Prepared:
     key: str  # this process's caches and in-flight work (`local_key`)
     redactions: int
     snippets: tuple[fim_prompt.Snippet, ...] = ()  # cross-file context offered to the prompt
+
+    def ready_answer_soon(self) -> None:
+        """Work out what only the answer needs a moment after the request has gone.
+
+        That is while DeepSeek thinks, not on the way there: `FimContext.indent_unit`.
+        """
+        asyncio.get_running_loop().call_later(READY_AFTER_SECONDS, self.ready_answer)
+
+    def ready_answer(self) -> None:
+        """What postprocessing reads lazily, worked out now (a repeat costs nothing)."""
+        self.ctx.indent_unit  # noqa: B018 - a cached property, computed here
 
     @cached_property
     def shared_key(self) -> str:

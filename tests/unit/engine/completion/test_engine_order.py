@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
-from deepseek_lsp.engine.completion import CompletionEngine
+from deepseek_lsp.engine.completion import CompletionEngine, prompt
 from deepseek_lsp.engine.completion.prompt import Snippet
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.settings import Settings
@@ -55,5 +56,40 @@ async def test_typing_the_suggestion_answers_without_context_or_prompt() -> None
         again = await engine.complete(doc, (1, 9), "invoked")
         assert again is not None and again.source == "cache" and len(requests) == 1
         assert engine.usage.typed_ahead_hits == 1 and engine.usage.cache_hits == 1
+    finally:
+        await client.aclose()
+
+
+async def test_the_indentation_unit_is_worked_out_while_the_request_is_in_flight(
+    monkeypatch,
+) -> None:
+    """Only postprocessing reads it: not before the POST goes, but done before the answer comes."""
+    computed: list[str] = []
+    seen: list[tuple[int, int]] = []  # computations when the request came, when it was answered
+
+    def counting(pieces):
+        computed.append(original(pieces))
+        return computed[-1]
+
+    original = prompt.window_indent_unit
+    monkeypatch.setattr(prompt, "window_indent_unit", counting)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        arrived = len(computed)
+        await asyncio.sleep(0.05)  # DeepSeek thinking
+        seen.append((arrived, len(computed)))
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, headers=headers, text=_sse("\n  return total"))
+
+    client = DeepSeekClient(
+        ApiConfig(base_url="http://127.0.0.1:9", api_key="sk-test"),
+        transport=httpx.MockTransport(handler),
+    )
+    try:
+        engine = CompletionEngine(Settings(), client)
+        doc = Document(URI, "def f(total):\n  if total:\n    x = 1\n  y = 2\n", 1, "python")
+        answer = await engine.complete(doc, (3, 7), "invoked")
+        assert seen == [(0, 1)] and computed == ["  "]
+        assert answer is not None and answer.text == "\n  return total"  # in the file's unit
     finally:
         await client.aclose()
