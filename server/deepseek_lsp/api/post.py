@@ -51,22 +51,34 @@ class PostTemplates:
 
 
 class _Template:
-    """A built request's URL and headers less its Content-Length (always the last header)."""
+    """A built request's URL and headers less its Content-Length (always the last header).
+
+    A request is httpx's own `Request(stream=...)` with the body's Content-Length appended to
+    its copy of the headers and its content set as `read()` sets it; `_template` checks once
+    that this is what `build_request` makes, so an httpx whose internals differ falls back.
+    """
 
     def __init__(self, built: httpx.Request) -> None:
         self.url = built.url
         self.headers = httpx.Headers(built.headers.raw[:-1])
+        self._timeout: tuple[httpx.Timeout, dict[str, float | None]] | None = None
 
     def request(self, http: httpx.AsyncClient, content: bytes) -> httpx.Request:
+        timeout = self._timeout
+        if timeout is None or timeout[0] is not http.timeout:  # a client's may be replaced
+            timeout = self._timeout = (http.timeout, http.timeout.as_dict())
         request = httpx.Request(
             "POST",
             self.url,
             headers=self.headers,
             stream=httpx.ByteStream(content),
-            extensions={"timeout": http.timeout.as_dict()},
+            extensions={"timeout": timeout[1]},
         )
-        request.headers["Content-Length"] = str(len(content))
-        request.read()  # as `content=` does: the body stays readable as `request.content`
+        # What `headers["Content-Length"] = ...` and `read()` do, without their searching
+        # and joining (~60 µs cold); held equal to `build_request` by `_template`.
+        length = str(len(content)).encode()
+        request.headers._list.append((b"Content-Length", b"content-length", length))
+        request._content = content
         return request
 
 
@@ -83,4 +95,14 @@ def _template(http: httpx.AsyncClient, url: str, headers: Mapping[str, str]) -> 
     built = http.build_request("POST", parsed_url(url), content=b"{}", headers=headers)
     if built.headers.raw[-1] != (b"Content-Length", b"2"):
         return None
-    return _Template(built)
+    template = _Template(built)
+    made = template.request(http, b"{}")
+    same = (
+        made.method == built.method
+        and made.url == built.url
+        and made.headers.raw == built.headers.raw
+        and made.headers.multi_items() == built.headers.multi_items()
+        and made.extensions == built.extensions
+        and made.content == built.content
+    )
+    return template if same else None

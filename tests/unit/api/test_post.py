@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from deepseek_lsp.api import ApiConfig, DeepSeekClient, FimRequest
+from deepseek_lsp.api import ApiConfig, DeepSeekClient, FimRequest, post
 from deepseek_lsp.api.client import CONNECT_TIMEOUT_SECONDS
 from deepseek_lsp.api.post import PostTemplates
 from deepseek_lsp.testing.fake.server import FakeDeepSeek
@@ -146,3 +146,20 @@ async def test_build_request_runs_once_per_template(monkeypatch):
         for n in range(5):
             posts.request(http, URL, BASE_HEADERS, b"{}" * (n + 1))
     assert calls == [b"{}"]  # the template's own one-byte-pair body, then never again
+
+
+async def test_an_httpx_that_builds_the_copy_differently_gets_build_request(monkeypatch):
+    """The template checks its own copy against `build_request` once; a difference turns it off."""
+    real = post._Template.request
+
+    def drifted(self, http, content):
+        made = real(self, http, content)
+        made.headers._list.insert(0, (b"X-Drift", b"x-drift", b"1"))  # as a changed httpx might
+        return made
+
+    monkeypatch.setattr(post._Template, "request", drifted)
+    posts = PostTemplates()
+    async with http_client() as http:
+        for content in (b"{}", b'{"model":"m"}'):
+            assert_same(*both(posts, http, URL, BASE_HEADERS, content))
+        assert list(posts._made.values()) == [None]  # known, and built the general way
