@@ -97,7 +97,7 @@ def build_fim_context(
     header = _header(lang, workspace_relpath)
     rendered = _render_all(lang, snippets)
     if context_tokens is None:  # one budget shared by the snippets and the document
-        reserve = min(sum(len(text) for _, text in rendered), int(budget * SNIPPET_SHARE))
+        reserve = min(sum(map(len, [text for _, text in rendered])), int(budget * SNIPPET_SHARE))
         pieces, start_line = _prefix_pieces(doc, (line, column), budget - len(header) - reserve)
         window = sum(map(len, pieces))
         kept = _fit(rendered, budget - len(header) - window)
@@ -214,23 +214,31 @@ def _render_all(lang: Language, snippets: Sequence[Snippet]) -> list[tuple[Snipp
 
 def _render_snippet(lang: Language, snippet: Snippet) -> str:
     """Another file's text as a comment, so the prompt stays valid code."""
-    return _rendered(lang.line_comment, lang.block_comment, snippet)
+    return _rendered(
+        lang.line_comment, lang.block_comment, snippet.path, snippet.text, snippet.source
+    )
 
 
 @functools.lru_cache(maxsize=256)
 def _rendered(
-    line_comment: str | None, block_comment: tuple[str, str] | None, snippet: Snippet
+    line_comment: str | None,
+    block_comment: tuple[str, str] | None,
+    path: str,
+    text: str,
+    source: str,
 ) -> str:
     """`_render_snippet`, remembered: the same definitions come back cursor after cursor.
 
-    Commenting their lines one by one was most of a new cursor's prompt (0.3 ms, cold).
+    Commenting their lines one by one was most of a new cursor's prompt (0.3 ms, cold). Keyed
+    by the snippet's strings, whose hashes are cached, not by the snippet: its generated
+    `__hash__` and `__eq__` ran as Python for each of a prompt's ~16 snippets.
     """
     title = (
-        f"Definitions in {snippet.path}:"
-        if snippet.source == "definitions"
-        else f"Compare this snippet from {snippet.path}:"
+        f"Definitions in {path}:"
+        if source == "definitions"
+        else f"Compare this snippet from {path}:"
     )
-    body = [line.rstrip("\r\n") for line in split_lines(snippet.text.rstrip("\r\n"))]
+    body = [line.rstrip("\r\n") for line in split_lines(text.rstrip("\r\n"))]
     if line_comment:
         return "".join(f"{line_comment} {line}".rstrip() + "\n" for line in [title, *body])
     if block_comment:
