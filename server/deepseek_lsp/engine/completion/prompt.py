@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from deepseek_lsp.engine.completion.indent_unit import window_indent_unit
 from deepseek_lsp.engine.completion.multiline import is_multiline
 from deepseek_lsp.engine.document import BLOCK_LINES, Document, Position, split_lines
-from deepseek_lsp.engine.languages import Language, language_for
+from deepseek_lsp.engine.languages import Language, get_language, language_for
 
 CHARS_PER_TOKEN = 3
 PREFIX_LINE_QUANTUM = BLOCK_LINES
@@ -73,6 +73,19 @@ class FimContext:
         """
         window = self.pieces[1 + len(self.snippets) :]  # after the header and the snippets
         return window_indent_unit(window) or _default_indent_unit(self.language)
+
+    @functools.cached_property
+    def close_allowance(self) -> int:
+        """How many closers a multi-line answer may write before it closes the cursor's block.
+
+        What the document window leaves open and the suffix does not close; like `indent_unit`
+        it is worked out while the request is in flight (`Prepared.ready_answer`).
+        """
+        from deepseek_lsp.engine.completion.postprocess.brackets import close_allowance
+
+        lang = get_language(self.language)
+        comment = lang.line_comment if lang else None
+        return close_allowance(self.local_prefix, self.suffix, comment)
 
 
 def build_fim_context(

@@ -35,13 +35,17 @@ class Prepared:
     def ready_answer_soon(self) -> None:
         """Work out what only the answer needs a moment after the request has gone.
 
-        That is while DeepSeek thinks, not on the way there: `FimContext.indent_unit`.
+        That is while DeepSeek thinks, not on the way there: `FimContext.indent_unit` and
+        `close_allowance`.
         """
         asyncio.get_running_loop().call_later(READY_AFTER_SECONDS, self.ready_answer)
 
     def ready_answer(self) -> None:
         """What postprocessing reads lazily, worked out now (a repeat costs nothing)."""
-        self.ctx.indent_unit  # noqa: B018 - a cached property, computed here
+        ctx = self.ctx
+        ctx.indent_unit  # noqa: B018 - cached properties, computed here
+        if ctx.multiline and not ctx.indent_blocks:  # only a brace language's block end reads it
+            ctx.close_allowance  # noqa: B018
 
     @cached_property
     def shared_key(self) -> str:

@@ -9,6 +9,7 @@ import httpx
 
 from deepseek_lsp.api import ApiConfig, DeepSeekClient
 from deepseek_lsp.engine.completion import CompletionEngine, prompt
+from deepseek_lsp.engine.completion.postprocess import brackets
 from deepseek_lsp.engine.completion.prompt import Snippet
 from deepseek_lsp.engine.document import Document
 from deepseek_lsp.settings import Settings
@@ -91,5 +92,39 @@ async def test_the_indentation_unit_is_worked_out_while_the_request_is_in_flight
         answer = await engine.complete(doc, (3, 7), "invoked")
         assert seen == [(0, 1)] and computed == ["  "]
         assert answer is not None and answer.text == "\n  return total"  # in the file's unit
+    finally:
+        await client.aclose()
+
+
+async def test_a_brace_language_close_allowance_is_ready_before_the_answer(monkeypatch) -> None:
+    """A multi-line answer in Go cuts at the block's end from a count made during the wait."""
+    counted: list[int] = []
+    seen: list[tuple[int, int]] = []
+    original = brackets.close_allowance
+
+    def counting(prefix, suffix, comment):
+        counted.append(original(prefix, suffix, comment))
+        return counted[-1]
+
+    monkeypatch.setattr(brackets, "close_allowance", counting)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        arrived = len(counted)
+        await asyncio.sleep(0.05)
+        seen.append((arrived, len(counted)))
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, headers=headers, text=_sse("\treturn n\n}\n}\nfunc g() {"))
+
+    client = DeepSeekClient(
+        ApiConfig(base_url="http://127.0.0.1:9", api_key="sk-test"),
+        transport=httpx.MockTransport(handler),
+    )
+    try:
+        engine = CompletionEngine(Settings(), client)
+        text = "package m\n\nfunc f(n int) int {\n\n}\n"
+        doc = Document("file:///home/ada/m.go", text, 1, "go")
+        answer = await engine.complete(doc, (3, 0), "invoked")
+        assert seen == [(0, 1)] and counted == [0]  # `{` is closed by the `}` below the cursor
+        assert answer is not None and answer.text == "\treturn n"
     finally:
         await client.aclose()

@@ -8,8 +8,6 @@ from deepseek_lsp.engine.completion.postprocess.brackets import (
     OPENERS,
     PAIRS,
     blank_strings,
-    close_count,
-    open_count,
 )
 from deepseek_lsp.engine.completion.postprocess.draft import Draft
 from deepseek_lsp.engine.completion.postprocess.indentation import lead, width
@@ -55,7 +53,7 @@ def _bracket_cut(text: str, ctx: FimContext) -> str:
     """Cut before a closer that closes more than the suffix leaves open."""
     lang = get_language(ctx.language)
     comment = lang.line_comment if lang else None
-    allowed = max(0, open_count(ctx.local_prefix, comment) - close_count(ctx.suffix, comment))
+    allowed = ctx.close_allowance
     depth = 0
     for i, char in enumerate(blank_strings(text, comment)):
         if char in OPENERS:
