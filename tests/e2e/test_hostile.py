@@ -47,6 +47,9 @@ def _served_after(wire: Wire, msg_id: str = "good") -> None:
     assert "result" in wire.response(msg_id)
 
 
+INLINE = "textDocument/inlineCompletion"
+
+
 def _code(reply: dict[str, Any]) -> int | None:
     return reply.get("error", {}).get("code")
 
@@ -103,6 +106,10 @@ def test_lf_only_headers_and_noise_between_messages(wire):
         ({"jsonrpc": "2.0", "id": 6, "method": 7}, -32600, 6),
         ({"jsonrpc": "2.0", "id": 8, "method": "no/such"}, -32601, 8),
         ({"jsonrpc": "2.0", "id": [1], "method": "deepseek/usage"}, -32600, None),
+        # the usual inline shape, read without the envelope checks, is still checked as one
+        ({"id": 9, "method": INLINE, "params": _inline()}, -32600, 9),
+        ({"jsonrpc": "1.0", "id": 10, "method": INLINE, "params": _inline()}, -32600, 10),
+        ({"jsonrpc": "2.0", "id": True, "method": INLINE, "params": _inline()}, -32600, None),
     ],
 )
 def test_invalid_requests_and_unknown_methods(wire, message, code, msg_id):
@@ -171,6 +178,7 @@ def test_after_shutdown_requests_get_32600_and_exit_says_0(fake):
     client.initialize()
     assert client.call("shutdown")["result"] is None
     assert _code(client.call("deepseek/usage")) == -32600
+    assert _code(client.call(INLINE, _inline())) == -32600
     client.notify("exit")
     assert client.proc.wait(10) == 0
     assert client.stray == []
