@@ -10,7 +10,6 @@ exclusion, spend caps added to `complete` or `_fetch`) guards it too.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -124,7 +123,7 @@ class SpeculationMixin:
         if suggestion is None or not suggestion.text or not current:
             return None
         if not suggestion.replace:
-            self._spec.served(dataclasses.replace(served, text=suggestion.text))
+            self._spec.served(served.with_text(suggestion.text))
         else:
             self._spec.forget_served(served.uri)
         return suggestion

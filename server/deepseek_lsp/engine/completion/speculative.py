@@ -38,6 +38,19 @@ class Served:
     relpath: str | None = None
     roots: tuple[str, ...] = ()
 
+    def with_text(self, text: str) -> Served:
+        """A copy with the suggestion it answered (`dataclasses.replace` walks the fields)."""
+        return Served(
+            self.uri,
+            self.version,
+            self.pos,
+            text,
+            self.prefix,
+            self.suffix,
+            self.relpath,
+            self.roots,
+        )
+
     @property
     def after(self) -> Position:
         """The cursor once the suggestion is inserted."""
