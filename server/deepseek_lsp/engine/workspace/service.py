@@ -8,6 +8,7 @@ event loop (with file work in worker threads); `snippets` only reads prepared da
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import OrderedDict
@@ -24,11 +25,16 @@ from deepseek_lsp.settings import Settings
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.0005  # preparing lines' rows yields to other work this often
+RELPATHS_KEPT = 4096  # relative paths remembered (a few hundred bytes each)
 REFRESH_AFTER_TYPING = 0.5  # seconds without a keystroke before an open document is re-outlined
 
 
 class WorkspaceService:
-    """Owns the index of the workspace folders and answers context requests."""
+    """Owns the index of the workspace folders and answers context requests.
+
+    `relpath` gives a path's workspace-relative form; its answers may change only when `start`
+    is given new roots (the server's are its workspace folders, which `start` follows).
+    """
 
     def __init__(
         self,
@@ -40,6 +46,9 @@ class WorkspaceService:
         self.assembler = ContextAssembler(self.builder)
         self._documents = documents
         self._relpath = relpath
+        # a path's relative form, remembered until `start` gives new roots: the definitions of a
+        # cursor's context name ~16 paths, and a hit here calls no Python (`Packer.pack`)
+        self._relpaths = functools.lru_cache(maxsize=RELPATHS_KEPT)(relpath)
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._refresh: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -50,8 +59,7 @@ class WorkspaceService:
         """Cross-file snippets for the cursor, from the index and the recently used documents."""
         self.touch(doc.uri)
         others = [d for uri in reversed(self._recent) if (d := self._documents(uri)) is not None]
-        rel = lambda path: self._relpath(path)  # noqa: E731
-        return self.assembler.context(doc, pos, max_tokens, others, rel).snippets
+        return self.assembler.context(doc, pos, max_tokens, others, self._relpaths).snippets
 
     def definitions_text(self, doc: Document, first: int, last: int, max_tokens: int) -> str:
         """What lines first..last use from other files, as plain text (code actions, chat)."""
@@ -74,7 +82,8 @@ class WorkspaceService:
     # -- upkeep ---------------------------------------------------------------------------
 
     def start(self, roots: Sequence[str]) -> None:
-        """Index `roots` in the background."""
+        """Index `roots` in the background; `relpath` answers relative to them from now on."""
+        self._relpaths.cache_clear()
         self._spawn(self.builder.set_roots(roots))
 
     def apply(self, settings: Settings) -> None:

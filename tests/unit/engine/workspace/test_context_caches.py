@@ -168,3 +168,38 @@ async def test_the_service_prepares_an_opened_documents_rows_in_the_background(t
     assembler = service.assembler
     scope = assembler.resolver.scope(path, assembler.builder.index.outline_of(path))
     assert all(line in scope.lines for line in doc.raw_lines(0, doc.line_count))
+
+
+async def test_snippet_paths_follow_new_roots_though_relative_paths_are_remembered(tmp_path):
+    """The service remembers each path's relative form; new roots (`start`) make it ask again."""
+    from deepseek_lsp.engine.workspace.service import WorkspaceService, limits_from
+    from deepseek_lsp.settings import Settings
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "lib.py").write_text("def helper(a): pass\n")
+    text = "from lib import helper\n\nv = helper(1)\n"
+    (tmp_path / "pkg" / "app.py").write_text(text)
+    doc = document(tmp_path / "pkg" / "app.py", text)
+    roots = [str(tmp_path)]
+    asked: list[str] = []
+
+    def relpath(path: str) -> str:
+        asked.append(path)
+        return path[len(roots[0]) + 1 :]
+
+    service = WorkspaceService(limits_from(Settings()), lambda uri: doc, relpath)
+    service.start(roots)
+    await service.idle()
+    service.opened(doc)
+    await service.idle()
+    paths = [s.path for s in service.snippets(doc, (3, 0), 512) if s.source == "definitions"]
+    assert paths == ["pkg/lib.py"]
+    service.snippets(doc, (2, 0), 512)
+    assert asked.count(str(tmp_path / "pkg" / "lib.py")) == 1  # remembered
+    roots[:] = [str(tmp_path / "pkg")]  # the folders changed: the server calls start
+    service.start(roots)
+    await service.idle()
+    service.opened(doc)
+    await service.idle()
+    paths = [s.path for s in service.snippets(doc, (3, 0), 512) if s.source == "definitions"]
+    assert paths == ["lib.py"]
