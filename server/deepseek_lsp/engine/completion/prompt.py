@@ -134,7 +134,7 @@ def build_fim_context(
         indent_blocks=lang.indent_blocks,
         eol=doc.line_ending(line) or doc.line_ending(line - 1) or "\n",
         local_prefix_start=len(prompt) - window,
-        snippets=tuple(snippet for snippet, _ in kept),
+        snippets=tuple([snippet for snippet, _ in kept]),
         pieces=(header, *context, *pieces),
     )
 

@@ -225,10 +225,11 @@ def background(resolver: Resolver, path: str, outline: Outline) -> list[Candidat
 
     Names the file mentions anywhere come before the ones it does not.
     """
-    key = (path, outline.imports, id(outline))
+    # the outline object itself is compared: hashing its imports ran ~20 dataclass __hash__
+    key = ("background", path)
     cached = resolver.cache.get(key)
-    if cached is not None and cached[0] == resolver.index.generation:
-        return cached[1]
+    if cached is not None and cached[0] == resolver.index.generation and cached[1][0] is outline:
+        return cached[1][1]  # type: ignore[no-any-return]
     scope = resolver.scope(path, outline)
     found: list[tuple[Found, int]] = []
     for rank, (_local, bound) in enumerate(scope.names.items(), IMPORTED_RANK):
@@ -253,7 +254,7 @@ def background(resolver: Resolver, path: str, outline: Outline) -> list[Candidat
             result.append(made)
     if len(resolver.cache) > 64:
         resolver.cache.clear()
-    resolver.cache[key] = (resolver.index.generation, result)
+    resolver.cache[key] = (resolver.index.generation, (outline, result))
     return result
 
 

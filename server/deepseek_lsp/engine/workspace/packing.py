@@ -31,6 +31,7 @@ class Packer:
         self.resolver = resolver
         self._packed: dict[tuple[object, ...], list[Any]] = {}  # packed, shown, snippets, paths
         self._state: tuple[int, Gate | None] = (-1, None)  # what `_packed` was computed under
+        self._rest: tuple[list[definitions.Candidate], Gate, list[_Row]] | None = None
 
     def pack(
         self,
@@ -55,12 +56,16 @@ class Packer:
         entry = self._packed.get(key)
         if entry is None:
             near = definitions.near_candidates(found)
-            rest = definitions.background(resolver, path, outline)
-            candidates = [(k[0], k[2], text) for k, text in near.items()]
-            candidates += [(c.path, c.definition.line, c.text) for c in rest if c.key not in near]
+            rest = self._rows(definitions.background(resolver, path, outline), gate)
+            candidates = [
+                (k[0], k[2], text, _cost(text))
+                for k, text in near.items()
+                if not gate.excluded(k[0])
+            ]
+            candidates += [row[1:] for row in rest if row[0] not in near]
             if len(self._packed) >= MAX_PACKINGS:
                 self._packed.clear()
-            packed = _fit(candidates, gate, budget)
+            packed = _fit(candidates, budget)
             entry = self._packed[key] = [packed, None, (), [p for p, _ in packed]]
         shown = list(map(relpath, entry[3]))
         if shown != entry[1]:  # the snippets as well, while the paths read the same
@@ -70,15 +75,36 @@ class Packer:
             entry[1] = shown
         return entry[2]
 
+    def _rows(self, rest: list[definitions.Candidate], gate: Gate) -> list[_Row]:
+        """`rest` as (key, path, line, text, cost) less what `gate` excludes, made once per list.
 
-def _fit(candidates: Iterable[tuple[str, int, str]], gate: Gate, budget: int) -> Packed:
-    """The best candidates (path, line, text) that fit, each file's in line order."""
+        The background list is the same object at every cursor of a file (cached per index
+        state); reading each candidate's key property and asking the gate again was ~40
+        Python calls at every cursor whose packing was new.
+        """
+        if self._rest is None or self._rest[0] is not rest or self._rest[1] is not gate:
+            rows = [
+                (c.key, c.path, c.definition.line, c.text, _cost(c.text))
+                for c in rest
+                if not gate.excluded(c.path)
+            ]
+            self._rest = (rest, gate, rows)
+        return self._rest[2]
+
+
+_Row = tuple[tuple[str, str, int], str, int, str, int]
+
+
+def _cost(text: str) -> int:
+    """Characters a definition costs in the prompt, a comment marker per line included."""
+    return len(text) + 4 * (text.count("\n") + 1)
+
+
+def _fit(candidates: Iterable[tuple[str, int, str, int]], budget: int) -> Packed:
+    """The best candidates (path, line, text, cost) that fit, each file's in line order."""
     picked: dict[str, list[tuple[int, str]]] = {}
     size = 0
-    for path, line, text in candidates:
-        if gate.excluded(path):
-            continue
-        cost = len(text) + 4 * (text.count("\n") + 1)  # and a comment marker per line
+    for path, line, text, cost in candidates:
         cost += 0 if path in picked else TITLE_COST
         if size + cost > budget:
             if budget - size < MIN_USEFUL:
@@ -86,4 +112,4 @@ def _fit(candidates: Iterable[tuple[str, int, str]], gate: Gate, budget: int) ->
             continue
         size += cost
         picked.setdefault(path, []).append((line, text))
-    return tuple((p, "\n".join(t for _, t in sorted(picked[p]))) for p in sorted(picked))
+    return tuple((p, "\n".join([t for _, t in sorted(picked[p])])) for p in sorted(picked))
