@@ -17,6 +17,7 @@ from deepseek_lsp.engine.workspace.outline import Definition, Outline
 from deepseek_lsp.engine.workspace.resolve import FAMILY, module_files, rust_module, same_package
 
 MAX_HOPS = 4
+MAX_IMPORTS_REMEMBERED = 4096  # (file, import) -> its files, per index state
 Found = tuple[str, Definition]  # (path, definition)
 
 
@@ -40,6 +41,7 @@ class Resolver:
         self.index = index
         self._scopes: dict[tuple[str, tuple[Import, ...]], tuple[int, Scope]] = {}
         self.cache: dict[Any, tuple[int, Any]] = {}  # other per-generation answers
+        self._files_of: dict[tuple[str, int], tuple[int, Import, list[str]]] = {}
         self._last: tuple[str, Outline, int, Scope] | None = None
 
     def scope(self, path: str, outline: Outline) -> Scope:
@@ -80,7 +82,20 @@ class Resolver:
         return scope
 
     def _files(self, path: str, language: str, imp: Import) -> list[str]:
-        return self._module_or_files(path, language, imp)[0]
+        """The import's files (not to be changed), remembered per index state and import.
+
+        Re-exports are followed at every cursor whose names are new, and finding a module's
+        file joins and probes paths: ~25 Python calls a cursor in Django.
+        """
+        generation, key = self.index.generation, (path, id(imp))
+        cached = self._files_of.get(key)
+        if cached is not None and cached[0] == generation and cached[1] is imp:
+            return cached[2]
+        files = self._module_or_files(path, language, imp)[0]
+        if len(self._files_of) > MAX_IMPORTS_REMEMBERED:
+            self._files_of.clear()
+        self._files_of[key] = (generation, imp, files)
+        return files
 
     def _module_or_files(self, path: str, language: str, imp: Import) -> tuple[list[str], bool]:
         """The import's files, and whether its one name is a module (Rust)."""
