@@ -219,17 +219,13 @@ def _render_all(lang: Language, snippets: Sequence[Snippet]) -> list[tuple[Snipp
     memo = _last_rendered
     if memo and memo[0] is snippets and memo[1] == syntax:
         return memo[2]  # type: ignore[return-value]
-    rendered = [(s, text) for s in snippets if (text := _render_snippet(lang, s))]
+    line, block = syntax  # each looked up by its strings with no Python call on a hit
+    rendered = [
+        (s, text) for s in snippets if (text := _rendered(line, block, s.path, s.text, s.source))
+    ]
     if type(snippets) is tuple:  # immutable: safe to know again by identity
         memo[:] = [snippets, syntax, rendered]
     return rendered
-
-
-def _render_snippet(lang: Language, snippet: Snippet) -> str:
-    """Another file's text as a comment, so the prompt stays valid code."""
-    return _rendered(
-        lang.line_comment, lang.block_comment, snippet.path, snippet.text, snippet.source
-    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -240,11 +236,12 @@ def _rendered(
     text: str,
     source: str,
 ) -> str:
-    """`_render_snippet`, remembered: the same definitions come back cursor after cursor.
+    """Another file's text as a comment, so the prompt stays valid code (remembered).
 
-    Commenting their lines one by one was most of a new cursor's prompt (0.3 ms, cold). Keyed
-    by the snippet's strings, whose hashes are cached, not by the snippet: its generated
-    `__hash__` and `__eq__` ran as Python for each of a prompt's ~16 snippets.
+    The same definitions come back cursor after cursor: commenting their lines one by one was
+    most of a new cursor's prompt (0.3 ms, cold). Keyed by the snippet's strings, whose hashes
+    are cached, not by the snippet: its generated `__hash__` and `__eq__` ran as Python for
+    each of a prompt's ~16 snippets.
     """
     title = (
         f"Definitions in {path}:"

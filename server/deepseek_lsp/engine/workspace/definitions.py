@@ -97,7 +97,7 @@ def nearby(
             resolved = known.get(ref) or _remember(resolver, scope, path, ref, "")
             if resolved.head and len(seen) < TYPED_REFERENCES:
                 if types is None:  # each variable's type as the nearest line gives it
-                    types = dict(itertools.chain.from_iterable(r[2] for r in reversed(above)))
+                    types = dict(itertools.chain.from_iterable([r[2] for r in reversed(above)]))
                 type_name = types.get(resolved.head)
                 if type_name:
                     resolved = known.get((ref, type_name)) or _remember(
