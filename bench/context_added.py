@@ -6,6 +6,8 @@ first use). The real server over stdio indexes Django (2,893 files) as its works
 random lines with text. Each is followed at once by a direct httpx call to the same fake with the
 exact body the server sent (`zero_wait.Direct`): "added" is the difference, as in
 ``bench/replay.py``, whose 10,000-line file is outside any workspace and so has no context.
+``--project cobra --file command.go`` does the same in a Go project, where a line ending in ``{``
+asks for several lines and postprocessing counts brackets to find the block's end.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ async def indexed(client: LspClient, at_least: int) -> int:
     return status.get("indexedFiles", 0)
 
 
-async def run(samples: int, seed: int) -> list[tuple[str, str, str, bool | None]]:
-    root = context_corpus.fetch_all(["django"])["django"]
+async def run(
+    samples: int, seed: int, project: str = "django", file: str = FILE
+) -> list[tuple[str, str, str, bool | None]]:
+    root = context_corpus.fetch_all([project])[project]
     fake = FakeDeepSeek(first_token_delay=0.15, chunk_delay=0.0).start()
     state = tempfile.mkdtemp(prefix="deepseek-lsp-bench-")
     env = {
@@ -61,9 +65,10 @@ async def run(samples: int, seed: int) -> list[tuple[str, str, str, bool | None]
         params["workspaceFolders"] = [{"uri": root.as_uri(), "name": "django"}]
         await client.call("initialize", params)
         client.notify("initialized", {})
-        files = await indexed(client, 2000)
-        path = root / FILE
-        doc = phases.open_doc(client, path.as_uri(), "python", path.read_text())
+        files = await indexed(client, 2000 if project == "django" else 10)
+        path = root / file
+        language = context_corpus.LANGUAGE[path.suffix]
+        doc = phases.open_doc(client, path.as_uri(), language, path.read_text())
         await client.call("deepseek/usage")
         await direct.warm()
         lines = [i for i, text in enumerate(doc.lines) if text.strip() and i >= 50]
@@ -84,7 +89,7 @@ async def run(samples: int, seed: int) -> list[tuple[str, str, str, bool | None]
     p50 = statistics.median(added)
     with_context = f"{usage.get('contextPrompts', 0)} of {usage.get('requests', 0)}"
     return [
-        ("workspace", f"Django, {files} files indexed; {FILE} open", "(fixed)", None),
+        ("workspace", f"{project}, {files} files indexed; {file} open", "(fixed)", None),
         (
             "added to an invoked request, context on",
             f"+{p50:.2f} ms p50 over a direct call with the same body right after it"
@@ -100,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--project", default="django", help="a bench/context_corpus.py project")
+    parser.add_argument("--file", default=FILE, help="the file to open, relative to the project")
     args = parser.parse_args(argv)
-    print_table(asyncio.run(run(args.samples, args.seed)))
+    print_table(asyncio.run(run(args.samples, args.seed, args.project, args.file)))
     return 0
 
 
