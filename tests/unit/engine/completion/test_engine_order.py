@@ -61,70 +61,59 @@ async def test_typing_the_suggestion_answers_without_context_or_prompt() -> None
         await client.aclose()
 
 
+async def _answer_after_a_wait(
+    monkeypatch, module, name: str, doc: Document, pos: tuple[int, int], reply: str
+) -> tuple[list[object], list[tuple[int, int]], object]:
+    """Complete at `pos` with DeepSeek thinking 50 ms; count the calls of `module.name`.
+
+    Returns what each call gave, (calls when the request came, calls when it was answered)
+    and the suggestion.
+    """
+    results: list[object] = []
+    seen: list[tuple[int, int]] = []
+    original = getattr(module, name)
+
+    def counting(*args):
+        results.append(original(*args))
+        return results[-1]
+
+    monkeypatch.setattr(module, name, counting)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        arrived = len(results)
+        await asyncio.sleep(0.05)  # DeepSeek thinking
+        seen.append((arrived, len(results)))
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, headers=headers, text=_sse(reply))
+
+    client = DeepSeekClient(
+        ApiConfig(base_url="http://127.0.0.1:9", api_key="sk-test"),
+        transport=httpx.MockTransport(handler),
+    )
+    try:
+        answer = await CompletionEngine(Settings(), client).complete(doc, pos, "invoked")
+    finally:
+        await client.aclose()
+    return results, seen, answer
+
+
 async def test_the_indentation_unit_is_worked_out_while_the_request_is_in_flight(
     monkeypatch,
 ) -> None:
     """Only postprocessing reads it: not before the POST goes, but done before the answer comes."""
-    computed: list[str] = []
-    seen: list[tuple[int, int]] = []  # computations when the request came, when it was answered
-
-    def counting(pieces):
-        computed.append(original(pieces))
-        return computed[-1]
-
-    original = prompt.window_indent_unit
-    monkeypatch.setattr(prompt, "window_indent_unit", counting)
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        arrived = len(computed)
-        await asyncio.sleep(0.05)  # DeepSeek thinking
-        seen.append((arrived, len(computed)))
-        headers = {"content-type": "text/event-stream"}
-        return httpx.Response(200, headers=headers, text=_sse("\n  return total"))
-
-    client = DeepSeekClient(
-        ApiConfig(base_url="http://127.0.0.1:9", api_key="sk-test"),
-        transport=httpx.MockTransport(handler),
+    doc = Document(URI, "def f(total):\n  if total:\n    x = 1\n  y = 2\n", 1, "python")
+    computed, seen, answer = await _answer_after_a_wait(
+        monkeypatch, prompt, "window_indent_unit", doc, (3, 7), "\n  return total"
     )
-    try:
-        engine = CompletionEngine(Settings(), client)
-        doc = Document(URI, "def f(total):\n  if total:\n    x = 1\n  y = 2\n", 1, "python")
-        answer = await engine.complete(doc, (3, 7), "invoked")
-        assert seen == [(0, 1)] and computed == ["  "]
-        assert answer is not None and answer.text == "\n  return total"  # in the file's unit
-    finally:
-        await client.aclose()
+    assert seen == [(0, 1)] and computed == ["  "]
+    assert answer is not None and answer.text == "\n  return total"  # type: ignore[attr-defined]
 
 
 async def test_a_brace_language_close_allowance_is_ready_before_the_answer(monkeypatch) -> None:
     """A multi-line answer in Go cuts at the block's end from a count made during the wait."""
-    counted: list[int] = []
-    seen: list[tuple[int, int]] = []
-    original = brackets.close_allowance
-
-    def counting(prefix, suffix, comment):
-        counted.append(original(prefix, suffix, comment))
-        return counted[-1]
-
-    monkeypatch.setattr(brackets, "close_allowance", counting)
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        arrived = len(counted)
-        await asyncio.sleep(0.05)
-        seen.append((arrived, len(counted)))
-        headers = {"content-type": "text/event-stream"}
-        return httpx.Response(200, headers=headers, text=_sse("\treturn n\n}\n}\nfunc g() {"))
-
-    client = DeepSeekClient(
-        ApiConfig(base_url="http://127.0.0.1:9", api_key="sk-test"),
-        transport=httpx.MockTransport(handler),
+    doc = Document("file:///home/ada/m.go", "package m\n\nfunc f(n int) int {\n\n}\n", 1, "go")
+    counted, seen, answer = await _answer_after_a_wait(
+        monkeypatch, brackets, "close_allowance", doc, (3, 0), "\treturn n\n}\n}\nfunc g() {"
     )
-    try:
-        engine = CompletionEngine(Settings(), client)
-        text = "package m\n\nfunc f(n int) int {\n\n}\n"
-        doc = Document("file:///home/ada/m.go", text, 1, "go")
-        answer = await engine.complete(doc, (3, 0), "invoked")
-        assert seen == [(0, 1)] and counted == [0]  # `{` is closed by the `}` below the cursor
-        assert answer is not None and answer.text == "\treturn n"
-    finally:
-        await client.aclose()
+    assert seen == [(0, 1)] and counted == [0]  # `{` is closed by the `}` below the cursor
+    assert answer is not None and answer.text == "\treturn n"  # type: ignore[attr-defined]

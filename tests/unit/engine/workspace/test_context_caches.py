@@ -180,7 +180,7 @@ async def test_snippet_paths_follow_new_roots_though_relative_paths_are_remember
     text = "from lib import helper\n\nv = helper(1)\n"
     (tmp_path / "pkg" / "app.py").write_text(text)
     doc = document(tmp_path / "pkg" / "app.py", text)
-    roots = [str(tmp_path)]
+    roots: list[str] = []
     asked: list[str] = []
 
     def relpath(path: str) -> str:
@@ -188,18 +188,16 @@ async def test_snippet_paths_follow_new_roots_though_relative_paths_are_remember
         return path[len(roots[0]) + 1 :]
 
     service = WorkspaceService(limits_from(Settings()), lambda uri: doc, relpath)
-    service.start(roots)
-    await service.idle()
-    service.opened(doc)
-    await service.idle()
-    paths = [s.path for s in service.snippets(doc, (3, 0), 512) if s.source == "definitions"]
-    assert paths == ["pkg/lib.py"]
+
+    async def paths_under(root: str) -> list[str]:
+        roots[:] = [root]  # the folders changed: the server calls start
+        service.start(roots)
+        await service.idle()
+        service.opened(doc)
+        await service.idle()
+        return [s.path for s in service.snippets(doc, (3, 0), 512) if s.source == "definitions"]
+
+    assert await paths_under(str(tmp_path)) == ["pkg/lib.py"]
     service.snippets(doc, (2, 0), 512)
     assert asked.count(str(tmp_path / "pkg" / "lib.py")) == 1  # remembered
-    roots[:] = [str(tmp_path / "pkg")]  # the folders changed: the server calls start
-    service.start(roots)
-    await service.idle()
-    service.opened(doc)
-    await service.idle()
-    paths = [s.path for s in service.snippets(doc, (3, 0), 512) if s.source == "definitions"]
-    assert paths == ["lib.py"]
+    assert await paths_under(str(tmp_path / "pkg")) == ["lib.py"]
