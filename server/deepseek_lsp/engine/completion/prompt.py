@@ -81,6 +81,7 @@ class FimContext:
         What the document window leaves open and the suffix does not close; like `indent_unit`
         it is worked out while the request is in flight (`Prepared.ready_answer`).
         """
+        # postprocess imports this module: imported here, not at the top
         from deepseek_lsp.engine.completion.postprocess.brackets import close_allowance
 
         lang = get_language(self.language)
