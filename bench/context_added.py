@@ -45,11 +45,14 @@ async def indexed(client: LspClient, at_least: int) -> int:
     return status.get("indexedFiles", 0)
 
 
-async def run(
-    samples: int, seed: int, project: str = "django", file: str = FILE
-) -> list[tuple[str, str, str, bool | None]]:
+async def open_in_workspace(
+    fake: FakeDeepSeek, project: str, file: str, source: str | None = None
+) -> tuple[LspClient, phases.Doc, int]:
+    """A server (from the `source` tree, else this checkout) with `project` indexed, `file` open.
+
+    Also gives how many files the index holds.
+    """
     root = context_corpus.fetch_all([project])[project]
-    fake = FakeDeepSeek(first_token_delay=0.15, chunk_delay=0.0).start()
     state = tempfile.mkdtemp(prefix="deepseek-lsp-bench-")
     env = {
         "DEEPSEEK_BASE_URL": fake.base_url,
@@ -57,19 +60,29 @@ async def run(
         "DEEPSEEK_LSP_STATE_DIR": state,
         "DEEPSEEK_LSP_POLICY": f"{state}/none.json",
     }
+    if source:
+        env["PYTHONPATH"] = source
     client = await LspClient.spawn(env)
+    params = initialize_params({"completion": {"debounceMs": "auto"}})
+    params["rootUri"] = root.as_uri()
+    params["workspaceFolders"] = [{"uri": root.as_uri(), "name": root.name}]
+    await client.call("initialize", params)
+    client.notify("initialized", {})
+    files = await indexed(client, 2000 if project == "django" else 10)
+    path = root / file
+    language = context_corpus.LANGUAGE[path.suffix]
+    doc = phases.open_doc(client, path.as_uri(), language, path.read_text())
+    await client.call("deepseek/usage")
+    return client, doc, files
+
+
+async def run(
+    samples: int, seed: int, project: str = "django", file: str = FILE
+) -> list[tuple[str, str, str, bool | None]]:
+    fake = FakeDeepSeek(first_token_delay=0.15, chunk_delay=0.0).start()
+    client, doc, files = await open_in_workspace(fake, project, file)
     direct = zero_wait.Direct(fake, KEY)
     try:
-        params = initialize_params({"completion": {"debounceMs": "auto"}})
-        params["rootUri"] = root.as_uri()
-        params["workspaceFolders"] = [{"uri": root.as_uri(), "name": "django"}]
-        await client.call("initialize", params)
-        client.notify("initialized", {})
-        files = await indexed(client, 2000 if project == "django" else 10)
-        path = root / file
-        language = context_corpus.LANGUAGE[path.suffix]
-        doc = phases.open_doc(client, path.as_uri(), language, path.read_text())
-        await client.call("deepseek/usage")
         await direct.warm()
         lines = [i for i, text in enumerate(doc.lines) if text.strip() and i >= 50]
         added: list[float] = []

@@ -21,61 +21,30 @@ import asyncio
 import random
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.setswitchinterval(0.0005)  # the fake's thread must not delay this client's reads for 5 ms
 
-import context_corpus  # noqa: E402
 import phases  # noqa: E402
-from context_added import FILE, indexed  # noqa: E402
+from context_added import FILE, open_in_workspace  # noqa: E402
 from deepseek_lsp.testing.fake.server import FakeDeepSeek  # noqa: E402
-from lsp_client import LspClient, initialize_params  # noqa: E402
-from stats import KEY, pct, print_table  # noqa: E402
+from lsp_client import LspClient  # noqa: E402
+from stats import pct, print_table  # noqa: E402
 
 BLOCK = 10
-
-
-async def _server(
-    fake: FakeDeepSeek, source: str | None, root: Path, file: str, at_least: int
-) -> tuple[LspClient, phases.Doc]:
-    """A server (from `source`, else this checkout) with the project indexed and `file` open."""
-    state = tempfile.mkdtemp(prefix="deepseek-lsp-bench-")
-    env = {
-        "DEEPSEEK_BASE_URL": fake.base_url,
-        "DEEPSEEK_API_KEY": KEY,
-        "DEEPSEEK_LSP_STATE_DIR": state,
-        "DEEPSEEK_LSP_POLICY": f"{state}/none.json",
-    }
-    if source:
-        env["PYTHONPATH"] = source
-    client = await LspClient.spawn(env)
-    params = initialize_params({"completion": {"debounceMs": "auto"}})
-    params["rootUri"] = root.as_uri()
-    params["workspaceFolders"] = [{"uri": root.as_uri(), "name": root.name}]
-    await client.call("initialize", params)
-    client.notify("initialized", {})
-    await indexed(client, at_least)
-    path = root / file
-    doc = phases.open_doc(
-        client, path.as_uri(), context_corpus.LANGUAGE[path.suffix], path.read_text()
-    )
-    await client.call("deepseek/usage")
-    await asyncio.sleep(1.0)  # the opened file's outline and rows are prepared by now
-    return client, doc
 
 
 async def run(
     old: str, samples: int, seed: int, project: str, file: str
 ) -> list[tuple[str, str, str, bool | None]]:
-    root = context_corpus.fetch_all([project])[project]
     fake = FakeDeepSeek(first_token_delay=0.15, chunk_delay=0.0).start()
-    at_least = 2000 if project == "django" else 10
     servers: dict[str, tuple[LspClient, phases.Doc]] = {}
     try:
-        servers["old"] = await _server(fake, old, root, file, at_least)
-        servers["new"] = await _server(fake, None, root, file, at_least)
+        for name, source in (("old", old), ("new", None)):
+            client, doc, _ = await open_in_workspace(fake, project, file, source)
+            servers[name] = (client, doc)
+        await asyncio.sleep(1.0)  # the opened file's outline and rows are prepared by now
         lines = servers["old"][1].lines
         chosen = [i for i, text in enumerate(lines) if text.strip() and i >= 50]
         cursors = random.Random(seed).sample(chosen, samples)
