@@ -89,13 +89,7 @@ def redact_pieces(pieces: Sequence[str], text: str | None = None) -> Redaction:
         return Redaction(whole.text, whole.count, whole.kinds, (whole.text,))
     count, kinds, out = 0, [], []
     for piece in pieces:
-        done = _pieces.get(piece)
-        if done is None:
-            done = redact(piece)
-            if piece.endswith("\n"):  # whole lines recur; the text up to the cursor does not
-                if len(_pieces) >= _CACHE_PIECES:
-                    _pieces.clear()
-                _pieces[piece] = done
+        done = _pieces.get(piece) or _redact_and_keep(piece)
         out.append(done.text)
         count += done.count
         kinds += done.kinds
@@ -112,12 +106,17 @@ def remember_piece(piece: str) -> str | None:
     """
     if not piece.endswith("\n") or "PRIVATE KEY" in piece:
         return None
-    done = _pieces.get(piece)
-    if done is None:
+    return (_pieces.get(piece) or _redact_and_keep(piece)).text
+
+
+def _redact_and_keep(piece: str) -> Redaction:
+    """`redact(piece)`, kept if it ends a line: whole lines recur, the cursor's line does not."""
+    done = redact(piece)
+    if piece.endswith("\n"):
         if len(_pieces) >= _CACHE_PIECES:
             _pieces.clear()
-        done = _pieces[piece] = redact(piece)
-    return done.text
+        _pieces[piece] = done
+    return done
 
 
 def clear_cache() -> None:
