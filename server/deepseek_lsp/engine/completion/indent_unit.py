@@ -49,14 +49,7 @@ def window_indent_unit(pieces: Sequence[str]) -> str:
                 steps[step] = steps.get(step, 0) + times
             tabs, spaces, previous = tabs + part.tabs, spaces + part.spaces, part.last
         else:
-            for lead in part:
-                tab = lead.startswith("\t")
-                tabs += tab
-                spaces += lead.startswith(" ")
-                width = len(lead.expandtabs(4))
-                if not tab and width > previous:
-                    steps[width - previous] = steps.get(width - previous, 0) + 1
-                previous = width
+            tabs, spaces, previous = _count(part, tabs, spaces, previous, steps)
     return _unit_from(tabs, spaces, steps)
 
 
@@ -96,17 +89,24 @@ def block_shape(block: str) -> _Shape:
 
 
 def _indent_unit(leads: Sequence[str]) -> str:
-    tabs = spaces = 0
     steps: dict[int, int] = {}
-    previous = 0
+    tabs, spaces, _ = _count(leads, 0, 0, 0, steps)
+    return _unit_from(tabs, spaces, steps)
+
+
+def _count(
+    leads: Sequence[str], tabs: int, spaces: int, previous: int, steps: dict[int, int]
+) -> tuple[int, int, int]:
+    """Add `leads` to the counts (and `steps`, in place), after a lead `previous` wide."""
     for lead in leads:
-        tabs += lead.startswith("\t")
+        tab = lead.startswith("\t")
+        tabs += tab
         spaces += lead.startswith(" ")
         width = len(lead.expandtabs(4))
-        if not lead.startswith("\t") and width > previous:
+        if not tab and width > previous:
             steps[width - previous] = steps.get(width - previous, 0) + 1
         previous = width
-    return _unit_from(tabs, spaces, steps)
+    return tabs, spaces, previous
 
 
 def _unit_from(tabs: int, spaces: int, steps: dict[int, int]) -> str:
