@@ -20,6 +20,8 @@ from lsprotocol.validators import UINTEGER_MAX_VALUE
 
 ACCEPT_COMMAND = "deepseek.acceptCompletion"
 ACCEPT_TITLE = "DeepSeek: accepted"
+# the accept command's JSON up to its arguments, as `_command` writes it
+_ACCEPT = f'{{"title": {_string(ACCEPT_TITLE)}, "command": {_string(ACCEPT_COMMAND)}, "arguments": '
 _TRIGGERS = {kind.value: kind for kind in types.InlineCompletionTriggerKind}
 _PARAM_KEYS = frozenset({"textDocument", "position", "context"})
 
@@ -118,13 +120,11 @@ class InlineAnswer:
             return None
         (sl, sc), (el, ec) = self.start, self.end
         source, uri = self.arguments
-        return (
-            f'{{"jsonrpc": "2.0", "id": {id_text}, "result": {{"items": [{{"insertText": '
-            f'{_string(self.text)}, "range": {{"start": {{"line": {sl}, "character": {sc}}}, '
-            f'"end": {{"line": {el}, "character": {ec}}}}}, "command": {{"title": '
-            f'"{ACCEPT_TITLE}", "command": "{ACCEPT_COMMAND}", "arguments": '
-            f"[{_string(source)}, {_string(uri)}]}}}}]}}}}"
+        item = (
+            f'{{"insertText": {_string(self.text)}, "range": {_range_text(sl, sc, el, ec)}, '
+            f'"command": {_ACCEPT}[{_string(source)}, {_string(uri)}]}}}}'
         )
+        return _message(id_text, [item])
 
 
 def _id(msg_id: object) -> str | None:
@@ -156,15 +156,25 @@ def inline_completion_message(msg_id: object, result: types.InlineCompletionList
                 return None
             fields.append('"command": ' + command)
         items.append("{" + ", ".join(fields) + "}")
-    result_text = '{"items": [' + ", ".join(items) + "]}"
-    return '{"jsonrpc": "2.0", "id": ' + id_text + ', "result": ' + result_text + "}"
+    return _message(id_text, items)
+
+
+def _message(id_text: str, items: list[str]) -> str:
+    """The JSON-RPC answer around the items' JSON texts."""
+    return (
+        '{"jsonrpc": "2.0", "id": ' + id_text + ', "result": {"items": [' + ", ".join(items) + "]}}"
+    )
 
 
 def _range(rng: types.Range) -> str:
     start, end = rng.start, rng.end
+    return _range_text(int(start.line), int(start.character), int(end.line), int(end.character))
+
+
+def _range_text(sl: int, sc: int, el: int, ec: int) -> str:
     return (
-        f'{{"start": {{"line": {int(start.line)}, "character": {int(start.character)}}}, '
-        f'"end": {{"line": {int(end.line)}, "character": {int(end.character)}}}}}'
+        f'{{"start": {{"line": {sl}, "character": {sc}}}, '
+        f'"end": {{"line": {el}, "character": {ec}}}}}'
     )
 
 
